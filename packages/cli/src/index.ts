@@ -1,1 +1,1 @@
-export {};
+export type { Command, CommandContext } from './commands/Command.js';

@@ -1,0 +1,5 @@
+/** Every `shardwire <command>`: one file per command under commands/, listed here. */
+import type { Command } from './Command.js';
+
+// Each entry loads its module on demand so `shardwire simulator` does not load the gateway's code.
+export const commands: Record<string, () => Promise<Command>> = {};
