@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /** The `shardwire` executable: dispatches to one command. */
 import { ConfigError, parseArgs } from '@shardwire/core';
 import { commands } from './commands/registry.js';
