@@ -1,1 +1,15 @@
-export {};
+export type { CommandContext, CommandDefinition } from './commands/Command.js';
+export { matchCommand } from './commands/matchCommand.js';
+export { parseArgs } from './commands/parseArgs.js';
+export { DEFAULT_PREFIX, type PrefixOption, type PrefixResolver } from './commands/prefix.js';
+export type { ContextFor, EventContext, MessageContext, MessageInput } from './context.js';
+export type { RawHook } from './dispatch.js';
+export type { DispatchPayloads, EventName, EventPayload } from './events.js';
+export {
+  createWorker,
+  DEFAULT_GROUP,
+  DEFAULT_MAX_DELIVERIES,
+  type EventHandler,
+  type Worker,
+  type WorkerOptions,
+} from './Worker.js';
