@@ -28,7 +28,7 @@ export async function createHarness(options: Partial<WorkerOptions> = {}): Promi
   const worker = createWorker({
     broker,
     rest,
-    cache,
+    cache: cache.asCache(),
     logger,
     group: `test-${crypto.randomUUID()}`,
     ...options,
