@@ -1,1 +1,4 @@
+export * from './client/RestClient.js';
+export * from './limiter/index.js';
 export * from './Rest.js';
+export * from './routes.js';

@@ -1,0 +1,320 @@
+import { ManualClock } from '@shardwire/core';
+import { describe, expect, it } from 'vitest';
+import { type Route, routeOf } from '../routes.js';
+import { DeadlineError, type Permit, QueueFullError } from './Limiter.js';
+import { MemoryLimiter } from './MemoryLimiter.js';
+
+const C1 = '222222222222222222';
+const C2 = '333333333333333333';
+const BOT = 'bot:1:aaaa';
+const OTHER = 'bot:2:bbbb';
+const send = (channel = C1) => routeOf('POST', `/channels/${channel}/messages`, 0);
+const edit = (channel = C1) => routeOf('PATCH', `/channels/${channel}/messages/444444444444444444`, 0);
+const callback = () => routeOf('POST', `/interactions/555555555555555555/${'t'.repeat(70)}/callback`, 0);
+
+function limits(limit: number, remaining: number, resetAfter: number, bucket = 'hash-a') {
+  return {
+    'x-ratelimit-limit': String(limit),
+    'x-ratelimit-remaining': String(remaining),
+    'x-ratelimit-reset-after': String(resetAfter),
+    'x-ratelimit-bucket': bucket,
+  };
+}
+
+/** Acquires and records when each permit was granted. */
+function track(promise: Promise<Permit>) {
+  const state: { permit?: Permit; error?: unknown } = {};
+  promise.then(
+    (permit) => (state.permit = permit),
+    (error) => (state.error = error),
+  );
+  return state;
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Sends one request of `route` and answers it with `headers`. */
+async function answered(limiter: MemoryLimiter, route: Route, headers: Record<string, string>) {
+  const permit = await limiter.acquire({ route, identity: BOT });
+  permit.complete(200, headers);
+}
+
+function setup(options: ConstructorParameters<typeof MemoryLimiter>[0] = {}) {
+  const clock = new ManualClock(1_000_000);
+  const limiter = new MemoryLimiter({ clock, ...options });
+  return { clock, limiter };
+}
+
+describe('MemoryLimiter buckets', () => {
+  it('probes an unknown bucket with one request, then lets Remaining go in flight together', async () => {
+    const { limiter } = setup();
+    const a = track(limiter.acquire({ route: send(), identity: BOT }));
+    const b = track(limiter.acquire({ route: send(), identity: BOT }));
+    const c = track(limiter.acquire({ route: send(), identity: BOT }));
+    const d = track(limiter.acquire({ route: send(), identity: BOT }));
+    await flush();
+    expect([!!a.permit, !!b.permit, !!c.permit, !!d.permit]).toEqual([true, false, false, false]);
+    a.permit!.complete(200, limits(5, 2, 5));
+    await flush();
+    // Two left in this window: b and c go at once, d waits.
+    expect([!!b.permit, !!c.permit, !!d.permit]).toEqual([true, true, false]);
+    limiter.close();
+  });
+
+  it('waits Reset-After once the bucket is spent', async () => {
+    const { clock, limiter } = setup();
+    await answered(limiter, send(), limits(1, 0, 2.5));
+    const b = track(limiter.acquire({ route: send(), identity: BOT }));
+    await flush();
+    expect(b.permit).toBeUndefined();
+    clock.advance(2499);
+    await flush();
+    expect(b.permit).toBeUndefined();
+    clock.advance(1);
+    await flush();
+    expect(b.permit).toBeDefined();
+    limiter.close();
+  });
+
+  it('never sends more than Limit in a window when the previous window was not used up', async () => {
+    const { clock, limiter } = setup();
+    await answered(limiter, send(), limits(3, 2, 1));
+    clock.advance(1000); // the window ends with 2 unused
+    const granted: Permit[] = [];
+    for (let i = 0; i < 6; i++)
+      limiter.acquire({ route: send(), identity: BOT }).then(
+        (p) => granted.push(p),
+        () => {},
+      );
+    await flush();
+    expect(granted.length).toBe(3);
+    limiter.close();
+  });
+
+  it('keeps the majors of one route apart', async () => {
+    const { limiter } = setup();
+    await answered(limiter, send(C1), limits(1, 0, 5));
+    const sameChannel = track(limiter.acquire({ route: send(C1), identity: BOT }));
+    const otherChannel = track(limiter.acquire({ route: send(C2), identity: BOT }));
+    await flush();
+    expect(sameChannel.permit).toBeUndefined();
+    expect(otherChannel.permit).toBeDefined();
+    limiter.close();
+  });
+
+  it('joins routes that share a bucket hash into one queue', async () => {
+    const learned: [string, string][] = [];
+    const { limiter } = setup({ onHashLearned: (route, hash) => learned.push([route, hash]) });
+    const a = track(limiter.acquire({ route: send(), identity: BOT }));
+    const b = track(limiter.acquire({ route: edit(), identity: BOT }));
+    await flush();
+    a.permit!.complete(200, limits(2, 1, 5, 'shared'));
+    b.permit!.complete(200, limits(2, 0, 5, 'shared'));
+    expect(learned).toEqual([
+      ['POST /channels/:channel/messages', 'shared'],
+      ['PATCH /channels/:channel/messages/:id', 'shared'],
+    ]);
+    // Both routes now count against one spent bucket.
+    const c = track(limiter.acquire({ route: send(), identity: BOT }));
+    const d = track(limiter.acquire({ route: edit(), identity: BOT }));
+    await flush();
+    expect(c.permit).toBeUndefined();
+    expect(d.permit).toBeUndefined();
+    expect(limiter.hashOf('PATCH /channels/:channel/messages/:id')).toBe('shared');
+    limiter.close();
+  });
+
+  it('starts from hashes learned before (a restart)', async () => {
+    const { limiter } = setup({ hashes: [['POST /channels/:channel/messages', 'h']] });
+    expect(limiter.hashOf('POST /channels/:channel/messages')).toBe('h');
+    limiter.close();
+  });
+
+  it('keeps FIFO order within a bucket', async () => {
+    const { clock, limiter } = setup();
+    await answered(limiter, send(), limits(1, 0, 1));
+    const order: number[] = [];
+    const permits: Promise<void>[] = [];
+    for (let i = 0; i < 4; i++) {
+      permits.push(
+        limiter.acquire({ route: send(), identity: BOT }).then((permit) => {
+          order.push(i);
+          permit.complete(200, limits(1, 0, 1));
+        }),
+      );
+    }
+    for (let i = 0; i < 4; i++) {
+      clock.advance(1000);
+      await flush();
+    }
+    await Promise.all(permits);
+    expect(order).toEqual([0, 1, 2, 3]);
+    limiter.close();
+  });
+});
+
+describe('MemoryLimiter 429s', () => {
+  it('holds the bucket for retry_after on a sub-limit 429 and puts the retry first', async () => {
+    const { clock, limiter } = setup();
+    const a = track(limiter.acquire({ route: send(), identity: BOT }));
+    await flush();
+    const outcome = a.permit!.complete(429, {
+      ...limits(5, 3, 5),
+      'retry-after': '2',
+      'x-ratelimit-scope': 'user',
+    });
+    expect(outcome).toMatchObject({ limited: true, scope: 'user', retryAfterMs: 2000 });
+    const waiting = track(limiter.acquire({ route: send(), identity: BOT }));
+    const retry = track(limiter.acquire({ route: send(), identity: BOT, retry: true }));
+    clock.advance(1999);
+    await flush();
+    expect(waiting.permit ?? retry.permit).toBeUndefined();
+    clock.advance(1);
+    await flush();
+    expect(retry.permit).toBeDefined();
+    limiter.close();
+  });
+
+  it('a global 429 holds every bucket of that bot only', async () => {
+    const { clock, limiter } = setup();
+    const a = track(limiter.acquire({ route: send(C1), identity: BOT }));
+    await flush();
+    a.permit!.complete(429, {
+      'retry-after': '1',
+      'x-ratelimit-global': 'true',
+      'x-ratelimit-scope': 'global',
+    });
+    const sameBot = track(limiter.acquire({ route: send(C2), identity: BOT }));
+    const otherBot = track(limiter.acquire({ route: send(C2), identity: OTHER }));
+    const exempt = track(limiter.acquire({ route: callback(), identity: BOT }));
+    await flush();
+    expect(sameBot.permit).toBeUndefined();
+    expect(otherBot.permit).toBeDefined();
+    expect(exempt.permit).toBeDefined();
+    clock.advance(1000);
+    await flush();
+    expect(sameBot.permit).toBeDefined();
+    limiter.close();
+  });
+});
+
+describe('MemoryLimiter global limit', () => {
+  it('counts each identity apart and exempts interaction callbacks', async () => {
+    const { clock, limiter } = setup({ globalLimit: (identity) => (identity === OTHER ? 3 : 2) });
+    const granted: Record<string, number> = { [BOT]: 0, [OTHER]: 0, exempt: 0 };
+    for (let i = 0; i < 5; i++) {
+      limiter.acquire({ route: send(String(100000000000000000n + BigInt(i))), identity: BOT }).then(
+        () => granted[BOT]!++,
+        () => {},
+      );
+      limiter.acquire({ route: send(String(200000000000000000n + BigInt(i))), identity: OTHER }).then(
+        () => granted[OTHER]!++,
+        () => {},
+      );
+      limiter
+        .acquire({
+          route: routeOf('POST', `/interactions/${i}0000000000000000/${'t'.repeat(70)}/callback`),
+          identity: BOT,
+        })
+        .then(
+          () => granted.exempt!++,
+          () => {},
+        );
+    }
+    await flush();
+    expect(granted).toEqual({ [BOT]: 2, [OTHER]: 3, exempt: 5 });
+    clock.advance(1000);
+    await flush();
+    expect(granted).toEqual({ [BOT]: 4, [OTHER]: 5, exempt: 5 });
+    limiter.close();
+  });
+});
+
+describe('MemoryLimiter waiting', () => {
+  it('fails fast with a DeadlineError when the bucket cannot send before the deadline', async () => {
+    const { clock, limiter } = setup();
+    await answered(limiter, send(), limits(1, 0, 30));
+    const late = track(limiter.acquire({ route: send(), identity: BOT, deadline: clock.now() + 1000 }));
+    const patient = track(limiter.acquire({ route: send(), identity: BOT, deadline: clock.now() + 60_000 }));
+    await flush();
+    expect(late.error).toBeInstanceOf(DeadlineError);
+    expect((late.error as DeadlineError).retryAfterMs).toBe(30_000);
+    expect(patient.error).toBeUndefined();
+    clock.advance(30_000);
+    await flush();
+    expect(patient.permit).toBeDefined();
+    limiter.close();
+  });
+
+  it('a deadline that passes behind an unanswered probe rejects at the deadline', async () => {
+    const { clock, limiter } = setup();
+    const probe = track(limiter.acquire({ route: send(), identity: BOT }));
+    const next = track(limiter.acquire({ route: send(), identity: BOT, deadline: clock.now() + 500 }));
+    await flush();
+    expect(probe.permit).toBeDefined();
+    clock.advance(500);
+    await flush();
+    expect(next.error).toBeInstanceOf(DeadlineError);
+    limiter.close();
+  });
+
+  it('an aborted waiter leaves the queue and the next one takes its place', async () => {
+    const { clock, limiter } = setup();
+    await answered(limiter, send(), limits(1, 0, 1));
+    const controller = new AbortController();
+    const gone = track(limiter.acquire({ route: send(), identity: BOT, signal: controller.signal }));
+    const next = track(limiter.acquire({ route: send(), identity: BOT }));
+    controller.abort(new Error('caller left'));
+    await flush();
+    expect((gone.error as Error).message).toBe('caller left');
+    expect(limiter.stats().queued).toBe(1);
+    clock.advance(1000);
+    await flush();
+    expect(next.permit).toBeDefined();
+    limiter.close();
+  });
+
+  it('an interaction callback jumps ahead of waiting neighbours', async () => {
+    const { clock, limiter } = setup();
+    const route = routeOf('POST', `/interactions/555555555555555555/${'t'.repeat(70)}/callback`);
+    const a = track(limiter.acquire({ route, identity: BOT }));
+    await flush();
+    a.permit!.complete(200, limits(1, 0, 1));
+    const order: string[] = [];
+    limiter.acquire({ route: { ...route, interaction: false }, identity: BOT }).then(
+      () => order.push('plain'),
+      () => {},
+    );
+    limiter.acquire({ route, identity: BOT }).then(
+      () => order.push('interaction'),
+      () => {},
+    );
+    clock.advance(1000);
+    await flush();
+    expect(order).toEqual(['interaction']);
+    limiter.close();
+  });
+
+  it('refuses new waiters when the queue is full', async () => {
+    const { limiter } = setup({ maxQueue: 2 });
+    limiter.acquire({ route: send(), identity: BOT }).catch(() => {});
+    const queued = [1, 2].map(() => track(limiter.acquire({ route: send(), identity: BOT })));
+    const refused = track(limiter.acquire({ route: send(), identity: BOT }));
+    await flush();
+    expect(refused.error).toBeInstanceOf(QueueFullError);
+    limiter.close();
+    await flush();
+    expect(queued.every((q) => q.error)).toBe(true);
+  });
+
+  it('a cancelled probe lets the next request probe', async () => {
+    const { limiter } = setup();
+    const a = track(limiter.acquire({ route: send(), identity: BOT }));
+    const b = track(limiter.acquire({ route: send(), identity: BOT }));
+    await flush();
+    a.permit!.cancel();
+    await flush();
+    expect(b.permit).toBeDefined();
+    limiter.close();
+  });
+});

@@ -1,0 +1,326 @@
+/** The limiter with its state in this process: per-bucket FIFO queues, learned bucket hashes, global limits. */
+import { type Clock, systemClock } from '@shardwire/core';
+import type { Route } from '../routes.js';
+import { Bucket, current, type Waiter } from './bucket.js';
+import { GlobalLimits } from './globalLimits.js';
+import { type HeaderSource, readRateLimit } from './headers.js';
+import {
+  type AcquireOptions,
+  DeadlineError,
+  type Limiter,
+  LimiterClosedError,
+  type LimiterStats,
+  type Permit,
+  QueueFullError,
+  type RateLimitOutcome,
+} from './Limiter.js';
+
+export interface MemoryLimiterOptions {
+  clock?: Clock;
+  /** Requests per second per identity (default 50); return another number for a bot that has more. */
+  globalLimit?: number | ((identity: string) => number);
+  /** Waiters per bucket before new ones are refused with a `QueueFullError` (default 10,000). */
+  maxQueue?: number;
+  /** Bucket hashes already learned (`bucketRoute` → hash), e.g. from a shared store. */
+  hashes?: Iterable<[string, string]>;
+  /** Told of each newly learned hash, so a store can keep it across restarts. */
+  onHashLearned?: (bucketRoute: string, hash: string) => void;
+  /** An idle bucket is forgotten after this long (default 10 minutes). */
+  idleMs?: number;
+}
+
+const SWEEP_EVERY_MS = 60_000;
+
+export class MemoryLimiter implements Limiter {
+  readonly #clock: Clock;
+  readonly #global: GlobalLimits;
+  readonly #maxQueue: number;
+  readonly #idleMs: number;
+  readonly #onHashLearned: ((bucketRoute: string, hash: string) => void) | undefined;
+  readonly #hashes: Map<string, string>;
+  readonly #buckets = new Map<string, Bucket>();
+  #lastSweep = 0;
+  #closed = false;
+
+  constructor(options: MemoryLimiterOptions = {}) {
+    this.#clock = options.clock ?? systemClock;
+    const limit = options.globalLimit ?? 50;
+    this.#global = new GlobalLimits(typeof limit === 'number' ? () => limit : limit);
+    this.#maxQueue = options.maxQueue ?? 10_000;
+    this.#idleMs = options.idleMs ?? 600_000;
+    this.#onHashLearned = options.onHashLearned;
+    this.#hashes = new Map(options.hashes);
+  }
+
+  /** The bucket hash learned for a bucket route, if any. */
+  hashOf(bucketRoute: string): string | undefined {
+    return this.#hashes.get(bucketRoute);
+  }
+
+  acquire(options: AcquireOptions): Promise<Permit> {
+    if (this.#closed) return Promise.reject(new LimiterClosedError());
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const now = this.#clock.now();
+    this.#maybeSweep(now);
+    const key = this.#keyOf(options.route, options.identity);
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      bucket = new Bucket(key);
+      this.#buckets.set(key, bucket);
+    }
+    bucket.lastUsed = now;
+    if (bucket.queue.length >= this.#maxQueue && !options.retry) {
+      return Promise.reject(new QueueFullError(this.#estimateWait(bucket, now)));
+    }
+    return new Promise<Permit>((resolve, reject) => {
+      let deadlineTimer: { cancel(): void } | undefined;
+      const onAbort = () => this.#drop(waiter, signal!.reason);
+      const waiter: Waiter = {
+        options,
+        priority: options.retry ? 2 : options.route.interaction ? 1 : 0,
+        resolve,
+        reject,
+        release: () => {
+          deadlineTimer?.cancel();
+          signal?.removeEventListener('abort', onAbort);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.deadline !== undefined) {
+        deadlineTimer = this.#clock.setTimeout(
+          () =>
+            this.#drop(
+              waiter,
+              new DeadlineError(this.#estimateWait(this.#bucketOf(waiter), this.#clock.now())),
+            ),
+          options.deadline - now,
+        );
+      }
+      bucket.enqueue(waiter);
+      this.#drain(bucket);
+    });
+  }
+
+  stats(): LimiterStats {
+    let queued = 0;
+    let inFlight = 0;
+    for (const bucket of this.#buckets.values()) {
+      queued += bucket.queue.length;
+      inFlight += bucket.inFlight;
+    }
+    return { buckets: this.#buckets.size, queued, inFlight };
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const bucket of this.#buckets.values()) {
+      bucket.cancelTimer();
+      for (const waiter of bucket.queue.splice(0)) {
+        waiter.release();
+        waiter.reject(new LimiterClosedError());
+      }
+    }
+    this.#buckets.clear();
+  }
+
+  #keyOf(route: Route, identity: string): string {
+    return `${this.#hashes.get(route.bucketRoute) ?? route.bucketRoute}|${route.major}|${identity}`;
+  }
+
+  #bucketOf(waiter: Waiter): Bucket | undefined {
+    return waiter.bucket && current(waiter.bucket);
+  }
+
+  #drop(waiter: Waiter, reason: unknown): void {
+    const bucket = this.#bucketOf(waiter);
+    if (!bucket?.remove(waiter)) return;
+    waiter.release();
+    waiter.reject(reason);
+  }
+
+  /** Sends as many waiters as the bucket and the global limit allow; schedules itself for the rest. */
+  #drain(bucket: Bucket): void {
+    while (bucket.queue.length > 0) {
+      const now = this.#clock.now();
+      let waitUntil = 0;
+      if (bucket.blockedUntil > now) {
+        waitUntil = bucket.blockedUntil;
+      } else if (!bucket.known) {
+        if (bucket.inFlight > 0) return; // the probe's answer will drain again
+      } else if (!bucket.unlimited) {
+        if (bucket.resetAt <= now) {
+          // A new window: its end is learned from the first answer sent in it.
+          bucket.remaining = bucket.limit;
+          bucket.resetAt = Number.POSITIVE_INFINITY;
+          bucket.epoch++;
+        }
+        if (bucket.remaining <= 0) {
+          if (bucket.resetAt === Number.POSITIVE_INFINITY) {
+            if (bucket.inFlight > 0) return; // an answer will tell when this window ends
+            bucket.resetAt = now + bucket.windowMs;
+          }
+          waitUntil = bucket.resetAt;
+        }
+      }
+      const head = bucket.queue[0]!;
+      if (waitUntil === 0 && !head.options.route.globalExempt) {
+        const globalWait = this.#global.take(head.options.identity, now);
+        if (globalWait > 0) waitUntil = now + globalWait;
+      }
+      if (waitUntil > 0) {
+        this.#refuseLate(bucket, waitUntil, now);
+        if (bucket.queue.length > 0) this.#schedule(bucket, waitUntil, now);
+        return;
+      }
+      bucket.queue.shift();
+      head.release();
+      if (bucket.known && !bucket.unlimited) bucket.remaining--;
+      bucket.inFlight++;
+      head.resolve(this.#permit(bucket, head.options));
+    }
+  }
+
+  /** Waiters whose deadline falls before the bucket can next send get a fast `DeadlineError`. */
+  #refuseLate(bucket: Bucket, waitUntil: number, now: number): void {
+    for (const waiter of [...bucket.queue]) {
+      const deadline = waiter.options.deadline;
+      if (deadline !== undefined && deadline < waitUntil) {
+        bucket.remove(waiter);
+        waiter.release();
+        waiter.reject(new DeadlineError(waitUntil - now));
+      }
+    }
+  }
+
+  #schedule(bucket: Bucket, due: number, now: number): void {
+    if (bucket.timer && bucket.timerDue === due) return;
+    bucket.cancelTimer();
+    bucket.timerDue = due;
+    bucket.timer = this.#clock.setTimeout(() => {
+      bucket.timer = undefined;
+      bucket.timerDue = 0;
+      this.#drain(current(bucket));
+    }, due - now);
+  }
+
+  #estimateWait(bucket: Bucket | undefined, now: number): number {
+    if (!bucket) return 1000;
+    const due = Math.max(bucket.blockedUntil, bucket.timerDue);
+    if (due > now) return due - now;
+    if (bucket.known && bucket.resetAt > now && bucket.resetAt !== Number.POSITIVE_INFINITY)
+      return bucket.resetAt - now;
+    return bucket.windowMs;
+  }
+
+  #permit(sentFrom: Bucket, options: AcquireOptions): Permit {
+    let done = false;
+    const epoch = sentFrom.epoch;
+    return {
+      complete: (status, headers) => {
+        if (done) throw new Error('permit already completed');
+        done = true;
+        return this.#complete(current(sentFrom), options, epoch, status, headers);
+      },
+      cancel: () => {
+        if (done) return;
+        done = true;
+        const bucket = current(sentFrom);
+        bucket.inFlight--;
+        if (bucket.inFlight === 0 && bucket.resetAt === Number.POSITIVE_INFINITY) {
+          // What was sent in this window may have counted: wait out a whole window to be safe.
+          bucket.resetAt = this.#clock.now() + bucket.windowMs;
+        }
+        this.#drain(bucket);
+      },
+    };
+  }
+
+  #complete(
+    sentFrom: Bucket,
+    options: AcquireOptions,
+    epoch: number,
+    status: number,
+    headers: HeaderSource,
+  ): RateLimitOutcome {
+    const now = this.#clock.now();
+    const info = readRateLimit(headers);
+    sentFrom.inFlight--;
+    const bucket = info.bucket ? this.#learnHash(sentFrom, options, info.bucket) : sentFrom;
+    // An answer to a request sent in an earlier window says nothing of this one (a merged bucket's does).
+    const sameWindow = bucket !== sentFrom || epoch === bucket.epoch;
+    if (info.limit !== undefined && info.remaining !== undefined && info.resetAfterMs !== undefined) {
+      const resetAt = now + info.resetAfterMs;
+      const fromHeader = Math.max(0, info.remaining - bucket.inFlight);
+      bucket.limit = Math.max(1, info.limit);
+      bucket.windowMs = Math.max(bucket.windowMs, info.resetAfterMs);
+      if (!bucket.known || bucket.unlimited) {
+        bucket.remaining = fromHeader;
+        bucket.resetAt = resetAt;
+      } else if (sameWindow) {
+        bucket.remaining = Math.min(bucket.remaining, fromHeader);
+        bucket.resetAt =
+          bucket.resetAt === Number.POSITIVE_INFINITY ? resetAt : Math.max(bucket.resetAt, resetAt);
+      }
+      bucket.known = true;
+      bucket.unlimited = false;
+    } else if (status < 400 && !bucket.known) {
+      bucket.known = true;
+      bucket.unlimited = true;
+    }
+    let outcome: RateLimitOutcome = { limited: false, retryAfterMs: 0, bucket: info.bucket };
+    if (status === 429) {
+      const scope = info.scope ?? (info.global ? 'global' : 'user');
+      const retryAfterMs = info.retryAfterMs ?? info.resetAfterMs ?? 1000;
+      if (scope === 'global') {
+        this.#global.block(options.identity, now + retryAfterMs);
+      } else {
+        bucket.blockedUntil = Math.max(bucket.blockedUntil, now + retryAfterMs);
+        if (bucket.unlimited) {
+          bucket.unlimited = false;
+          bucket.remaining = 0;
+          bucket.resetAt = now + retryAfterMs;
+        }
+      }
+      outcome = { limited: true, scope, retryAfterMs, bucket: info.bucket };
+    }
+    this.#drain(bucket);
+    if (bucket !== sentFrom) this.#drain(sentFrom);
+    return outcome;
+  }
+
+  /** Maps the route onto Discord's bucket hash; a queue of a route that shares it joins the other. */
+  #learnHash(bucket: Bucket, options: AcquireOptions, hash: string): Bucket {
+    const { bucketRoute, major } = options.route;
+    const known = this.#hashes.get(bucketRoute);
+    if (known === hash) return bucket;
+    this.#hashes.set(bucketRoute, hash);
+    this.#onHashLearned?.(bucketRoute, hash);
+    const oldKey = `${bucketRoute}|${major}|${options.identity}`;
+    if (bucket.key !== oldKey) return bucket; // already a hash's bucket (Discord changed the hash): leave it
+    const newKey = `${hash}|${major}|${options.identity}`;
+    const target = this.#buckets.get(newKey);
+    this.#buckets.delete(oldKey);
+    if (!target) {
+      bucket.key = newKey;
+      this.#buckets.set(newKey, bucket);
+      return bucket;
+    }
+    bucket.cancelTimer();
+    for (const waiter of bucket.queue.splice(0)) target.enqueue(waiter);
+    target.inFlight += bucket.inFlight;
+    bucket.inFlight = 0;
+    bucket.mergedInto = target;
+    return target;
+  }
+
+  #maybeSweep(now: number): void {
+    if (now - this.#lastSweep < SWEEP_EVERY_MS) return;
+    this.#lastSweep = now;
+    const before = now - this.#idleMs;
+    for (const [key, bucket] of this.#buckets) {
+      if (bucket.idle && bucket.lastUsed < before && bucket.blockedUntil < now) this.#buckets.delete(key);
+    }
+    this.#global.sweep(before);
+  }
+}

@@ -1,0 +1,73 @@
+/** One rate-limit bucket of one major parameter and identity: what Discord told us, and who waits. */
+import type { Timer } from '@shardwire/core';
+import type { AcquireOptions, Permit } from './Limiter.js';
+
+export interface Waiter {
+  options: AcquireOptions;
+  /** 2 = re-queued after a 429, 1 = interaction response, 0 = the rest. */
+  priority: number;
+  resolve(permit: Permit): void;
+  reject(error: unknown): void;
+  /** Undoes the deadline timer and abort listener. */
+  release(): void;
+  /** The bucket whose queue holds it. */
+  bucket?: Bucket;
+}
+
+export class Bucket {
+  /** Nothing learned yet: one probe request at a time until headers arrive. */
+  known = false;
+  /** Answers carried no rate-limit headers: no limit to keep. */
+  unlimited = false;
+  limit = 1;
+  remaining = 0;
+  /** When the current window ends; Infinity while a new window's reset is not known yet. */
+  resetAt = 0;
+  /** Counts windows, so an answer to a request sent in an earlier window does not move this one. */
+  epoch = 0;
+  /** The window's length as last learned, for when in-flight requests vanish unanswered. */
+  windowMs = 1000;
+  /** A 429 (sub-limit, shared) holds the whole bucket until then. */
+  blockedUntil = 0;
+  inFlight = 0;
+  lastUsed = 0;
+  readonly queue: Waiter[] = [];
+  timer: Timer | undefined;
+  timerDue = 0;
+  /** Set when this bucket turned out to share Discord's bucket with another: follow it. */
+  mergedInto: Bucket | undefined;
+
+  constructor(public key: string) {}
+
+  /** Puts a waiter behind every waiter of equal or higher priority. */
+  enqueue(waiter: Waiter): void {
+    waiter.bucket = this;
+    let at = this.queue.length;
+    while (at > 0 && this.queue[at - 1]!.priority < waiter.priority) at--;
+    this.queue.splice(at, 0, waiter);
+  }
+
+  remove(waiter: Waiter): boolean {
+    const at = this.queue.indexOf(waiter);
+    if (at === -1) return false;
+    this.queue.splice(at, 1);
+    return true;
+  }
+
+  cancelTimer(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.timerDue = 0;
+  }
+
+  get idle(): boolean {
+    return this.queue.length === 0 && this.inFlight === 0 && this.timer === undefined;
+  }
+}
+
+/** Follows merges to the bucket that now holds this one's state. */
+export function current(bucket: Bucket): Bucket {
+  let at = bucket;
+  while (at.mergedInto) at = at.mergedInto;
+  return at;
+}
