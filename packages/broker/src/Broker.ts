@@ -47,8 +47,13 @@ export interface ConsumeOptions {
 export interface GroupOptions {
   /** Bound on messages waiting for the group; past it publishing is refused, never dropped silently. */
   maxLength?: number;
-  /** Bound on how long a message waits, in ms. */
+  /** Bound on how long a message waits, in ms; older messages go to the dead-letter queue. */
   maxAgeMs?: number;
+  /**
+   * Messages of one partition key reach this group's handlers in publish order (one in flight per
+   * key) while different keys run in parallel. A property of the group: set it on every declare.
+   */
+  ordered?: boolean;
 }
 
 export interface Subscription {

@@ -1,0 +1,201 @@
+/** The embedded broker: every rule of the seam kept inside one process (nothing survives a restart). */
+import { randomUUID } from 'node:crypto';
+import { type Clock, systemClock } from '@shardwire/core';
+import type {
+  Broker,
+  ConsumeOptions,
+  DeadLetter,
+  DeadLetterQueue,
+  GroupOptions,
+  Handler,
+  PublishOptions,
+  RequestOptions,
+  Subscription,
+} from '../Broker.js';
+import { validateConsumeOptions } from '../consumeOptions.js';
+import type { BrokerDeps } from '../deps.js';
+import { BrokerClosedError, PublishRejectedError } from '../errors.js';
+import { type BrokerMetrics, createBrokerMetrics } from '../metrics.js';
+import { validateName } from '../names.js';
+import { encodeBody } from '../rpc.js';
+import { asPatterns, validateRoutingKey } from '../topic.js';
+import { MemoryGroup, type StoredMessage } from './MemoryGroup.js';
+import { MemoryRpc } from './MemoryRpc.js';
+
+type StoredDeadLetter = DeadLetter & { json: string; headers: Record<string, string>; partitionKey?: string };
+
+export class MemoryBroker implements Broker {
+  readonly #groups = new Map<string, MemoryGroup>();
+  readonly #subscriptions = new Set<Subscription>();
+  readonly #dead: StoredDeadLetter[] = [];
+  readonly #clock: Clock;
+  readonly #metrics: BrokerMetrics;
+  readonly #rpc: MemoryRpc;
+  readonly #dropDepthSource: () => void;
+  #seq = 0;
+  #closed = false;
+
+  constructor(private readonly deps: BrokerDeps = {}) {
+    this.#clock = deps.clock ?? systemClock;
+    this.#metrics = createBrokerMetrics('memory', deps.registry);
+    this.#rpc = new MemoryRpc(this.#clock);
+    this.#dropDepthSource = this.#metrics.depthSource(
+      () => new Map([...this.#groups].map(([name, group]) => [name, group.depth])),
+    );
+  }
+
+  async publish<T>(routingKey: string, body: T, options: PublishOptions = {}): Promise<void> {
+    this.#checkOpen();
+    validateRoutingKey(routingKey);
+    const json = encodeBody(body);
+    this.#metrics.published();
+    const targets = [...this.#groups.values()].filter((g) => g.matches(routingKey));
+    const full = targets.find((g) => !g.hasRoom());
+    if (full) {
+      this.#metrics.rejected();
+      throw new PublishRejectedError(routingKey, `group "${full.name}" is full`);
+    }
+    const now = this.#clock.now();
+    for (const group of targets) group.enqueue(this.#store(routingKey, json, options, now));
+    this.#metrics.confirmed(0);
+  }
+
+  async consume<T>(
+    group: string,
+    patterns: string | readonly string[],
+    handler: Handler<T>,
+    options: ConsumeOptions & GroupOptions = {},
+  ): Promise<Subscription> {
+    this.#checkOpen();
+    const { prefetch, maxDeliveries } = validateConsumeOptions(options);
+    const target = this.#declare(group, patterns, options);
+    const stop = target.addConsumer(handler as Handler<unknown>, prefetch, maxDeliveries);
+    let closing: Promise<void> | undefined;
+    const subscription: Subscription = {
+      close: () => {
+        closing ??= stop().finally(() => this.#subscriptions.delete(subscription));
+        return closing;
+      },
+    };
+    this.#subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async declareGroup(group: string, patterns: string | readonly string[], options: GroupOptions = {}) {
+    this.#checkOpen();
+    this.#declare(group, patterns, options);
+  }
+
+  async request<Req, Res>(subject: string, payload: Req, options?: RequestOptions): Promise<Res> {
+    this.#checkOpen();
+    return (await this.#rpc.request(subject, payload, options)) as Res;
+  }
+
+  async respond<Req, Res>(
+    subject: string,
+    handler: (payload: Req) => Promise<Res> | Res,
+  ): Promise<Subscription> {
+    this.#checkOpen();
+    return this.#rpc.respond(subject, handler as (payload: unknown) => unknown);
+  }
+
+  async broadcast<Req, Res>(subject: string, payload: Req, options?: RequestOptions): Promise<Res[]> {
+    this.#checkOpen();
+    return (await this.#rpc.broadcast(subject, payload, options)) as Res[];
+  }
+
+  readonly deadLetters: DeadLetterQueue = {
+    list: async ({ group, limit } = {}) =>
+      this.#dead
+        .filter((d) => group === undefined || d.group === group)
+        .slice(0, limit ?? Number.POSITIVE_INFINITY)
+        .map(({ json: _json, headers: _headers, partitionKey: _key, ...letter }) => ({ ...letter })),
+    replay: async ({ group, ids } = {}) => {
+      this.#checkOpen();
+      const chosen = this.#takeDead(group, ids);
+      const now = this.#clock.now();
+      for (const letter of chosen) {
+        const target = this.#groups.get(letter.group);
+        if (!target) continue;
+        const options = {
+          messageId: letter.messageId,
+          headers: letter.headers,
+          partitionKey: letter.partitionKey,
+        };
+        target.enqueue(this.#store(letter.routingKey, letter.json, options, now));
+      }
+      return chosen.length;
+    },
+    purge: async ({ group } = {}) => this.#takeDead(group, undefined).length,
+  };
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#subscriptions].map((s) => s.close()));
+    await this.#rpc.close();
+    for (const group of this.#groups.values()) group.stop();
+    this.#dropDepthSource();
+  }
+
+  #declare(name: string, patterns: string | readonly string[], options: GroupOptions & ConsumeOptions) {
+    validateName('group', name);
+    validateConsumeOptions(options);
+    const list = asPatterns(patterns);
+    let group = this.#groups.get(name);
+    if (!group) {
+      group = new MemoryGroup(name, this.#clock, this.#metrics, this.deps.logger, (g, m, reason) =>
+        this.#bury(g, m, reason),
+      );
+      this.#groups.set(name, group);
+    }
+    group.configure(list, options);
+    return group;
+  }
+
+  #store(routingKey: string, json: string, options: PublishOptions, now: number): StoredMessage {
+    return {
+      seq: this.#seq++,
+      routingKey,
+      json,
+      messageId: options.messageId,
+      headers: { ...options.headers },
+      partitionKey: options.partitionKey,
+      enqueuedAt: now,
+      deliveries: 0,
+    };
+  }
+
+  #bury(group: string, message: StoredMessage, reason: string): void {
+    this.#dead.push({
+      id: randomUUID(),
+      group,
+      routingKey: message.routingKey,
+      body: JSON.parse(message.json),
+      json: message.json,
+      headers: { ...message.headers },
+      partitionKey: message.partitionKey,
+      messageId: message.messageId,
+      reason,
+      deliveries: message.deliveries,
+      deadAt: this.#clock.now(),
+    });
+  }
+
+  #takeDead(group: string | undefined, ids: readonly string[] | undefined): StoredDeadLetter[] {
+    const wanted = ids ? new Set(ids) : undefined;
+    const taken: StoredDeadLetter[] = [];
+    for (let i = this.#dead.length - 1; i >= 0; i--) {
+      const letter = this.#dead[i]!;
+      if (group !== undefined && letter.group !== group) continue;
+      if (wanted && !wanted.has(letter.id)) continue;
+      taken.unshift(letter);
+      this.#dead.splice(i, 1);
+    }
+    return taken;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new BrokerClosedError();
+  }
+}
