@@ -13,6 +13,10 @@ async function setup(options: FakeDiscordOptions = {}) {
   client = new RestClient({ token: TOKEN, baseUrl: `${fake.url}/api`, retries: 3 });
 }
 
+const unexpected = (): never => {
+  throw new Error('expected the request to fail');
+};
+
 afterEach(async () => {
   await client?.close();
   await fake?.close();
@@ -90,7 +94,7 @@ describe('RestClient', () => {
     expect(fake.requests.length).toBe(2);
     const error = await client
       .request({ method: 'POST', path: `/channels/${CHANNEL}/messages`, body: {} })
-      .catch((e: unknown) => e as DiscordAPIError);
+      .then(unexpected, (e: unknown) => e as DiscordAPIError);
     expect(error).toBeInstanceOf(DiscordAPIError);
     expect(error.status).toBe(502);
     expect(fake.requests.length).toBe(3);
@@ -109,7 +113,7 @@ describe('RestClient', () => {
     });
     const error = await client
       .request({ method: 'POST', path: `/channels/${CHANNEL}/messages`, body: {} })
-      .catch((e: unknown) => e as DiscordAPIError);
+      .then(unexpected, (e: unknown) => e as DiscordAPIError);
     expect(error).toBeInstanceOf(DiscordAPIError);
     expect(error).toMatchObject({
       status: 400,
