@@ -1,7 +1,6 @@
 /** One worker wired to a broker, a recording Rest and a cache, torn down after each test. */
-import type { Broker } from '@shardwire/broker';
+import { type Broker, createBroker } from '@shardwire/broker';
 import { createWorker, type Worker, type WorkerOptions } from '../Worker.js';
-import { FakeBroker } from './FakeBroker.js';
 import { FakeCache } from './FakeCache.js';
 import { captureLogs, type LogLine } from './logs.js';
 import { RecordingRest } from './RecordingRest.js';
@@ -17,7 +16,7 @@ export interface Harness {
 
 /** The broker every worker test runs on. */
 export async function testBroker(): Promise<Broker> {
-  return new FakeBroker();
+  return createBroker('memory:');
 }
 
 export async function createHarness(options: Partial<WorkerOptions> = {}): Promise<Harness> {
