@@ -1,1 +1,13 @@
-export {};
+export * from './identify/IdentifyThrottler.js';
+export * from './identify/MemoryIdentifyThrottler.js';
+export * from './identify/RedisIdentifyThrottler.js';
+export * from './manager/ShardManager.js';
+export * from './metrics.js';
+export * from './publish/ShardPipeline.js';
+export * from './sessionStore/MemorySessionStore.js';
+export * from './sessionStore/RedisSessionStore.js';
+export * from './sessionStore/SessionStore.js';
+export * from './shard/closeCodes.js';
+export type { Compression } from './shard/compression/index.js';
+export * from './shard/session.js';
+export * from './shard/shard.js';

@@ -1,0 +1,69 @@
+import { ManualClock } from '@shardwire/core';
+import { describe, expect, it } from 'vitest';
+import { MemoryIdentifyThrottler } from './MemoryIdentifyThrottler.js';
+
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+function limit(maxConcurrency: number, remaining = 1000) {
+  return { total: 1000, remaining, resetAfter: 60_000, maxConcurrency };
+}
+
+async function identifyTimes(
+  clock: ManualClock,
+  throttler: MemoryIdentifyThrottler,
+  shards: number,
+  until: number,
+) {
+  const at = new Map<number, number>();
+  for (let id = 0; id < shards; id++) void throttler.waitForIdentify(id).then(() => at.set(id, clock.now()));
+  for (let t = 0; t <= until; t += 500) {
+    await flush();
+    clock.advance(500);
+  }
+  await flush();
+  return at;
+}
+
+describe('MemoryIdentifyThrottler', () => {
+  it('lets one shard per bucket identify every 5 s (max_concurrency 1)', async () => {
+    const clock = new ManualClock();
+    const throttler = new MemoryIdentifyThrottler({ clock, limit: limit(1) });
+    const at = await identifyTimes(clock, throttler, 4, 20_000);
+    expect([...at.values()].sort((a, b) => a - b)).toEqual([0, 5_000, 10_000, 15_000]);
+  });
+
+  it('identifies a whole bucket set at once with max_concurrency 16', async () => {
+    const clock = new ManualClock();
+    const throttler = new MemoryIdentifyThrottler({ clock, limit: limit(16) });
+    const at = await identifyTimes(clock, throttler, 32, 10_000);
+    const times = [...at.values()];
+    expect(times.filter((t) => t === 0)).toHaveLength(16);
+    expect(times.filter((t) => t === 5_000)).toHaveLength(16);
+  });
+
+  it('waits for the daily reset instead of identifying with no budget left', async () => {
+    const clock = new ManualClock();
+    const throttler = new MemoryIdentifyThrottler({ clock, limit: limit(4, 2) });
+    const at = await identifyTimes(clock, throttler, 3, 70_000);
+    expect(at.get(0)).toBe(0);
+    expect(at.get(1)).toBe(0);
+    expect(at.get(2)).toBe(60_000);
+    expect(await throttler.remaining()).toBe(999);
+  });
+
+  it('gives up a waiting identify on abort without blocking the bucket', async () => {
+    const clock = new ManualClock();
+    const throttler = new MemoryIdentifyThrottler({ clock, limit: limit(1) });
+    await throttler.waitForIdentify(0);
+    const abort = new AbortController();
+    const aborted = throttler.waitForIdentify(1, abort.signal);
+    const next = throttler.waitForIdentify(2);
+    abort.abort(new Error('gone'));
+    await expect(aborted).rejects.toThrow('gone');
+    clock.advance(5_000);
+    await flush();
+    await expect(next).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { botIdFromToken } from './botId.js';
+import { formatProgress, startupProgress } from './progress.js';
+
+describe('botIdFromToken', () => {
+  it.each([
+    [
+      `${Buffer.from('123456789012345678').toString('base64')}.GhJkLm.abcdefghijklmnopqrstuvwxyz`,
+      '123456789012345678',
+    ],
+    [`Bot ${Buffer.from('42').toString('base64')}.x.y`, '42'],
+    ['not-a-token', undefined],
+    ['', undefined],
+  ])('%s → %s', (token, id) => {
+    expect(botIdFromToken(token)).toBe(id);
+  });
+});
+
+describe('startupProgress', () => {
+  it.each([
+    [0, 16, 0, 1_000, undefined, '0/16 shards ready'],
+    [4, 16, 0, 20_000, 60_000, '4/16 shards ready, about 60 s left'],
+    [16, 16, 0, 80_000, 0, '16/16 shards ready'],
+  ])('%i of %i', (ready, total, startedAt, now, eta, text) => {
+    const progress = startupProgress(ready, total, startedAt, now);
+    expect(progress.etaMs).toBe(eta);
+    expect(formatProgress(progress)).toBe(text);
+  });
+});

@@ -1,0 +1,141 @@
+import { systemClock } from '@shardwire/core';
+import { describe, expect, it } from 'vitest';
+import type { Dispatch } from '../shard/shard.js';
+import { FakeBroker, FakeCache } from '../testing/fakes.js';
+import { ShardPipeline } from './ShardPipeline.js';
+
+const dispatch = (
+  seq: number,
+  t = 'MESSAGE_CREATE',
+  d: unknown = { guild_id: '77', id: String(seq) },
+): Dispatch => ({
+  shard: 2,
+  t,
+  d,
+  seq,
+  sessionId: 'sess',
+  receivedAt: 1000 + seq,
+});
+
+describe('ShardPipeline', () => {
+  it('applies to the cache before publishing, and publishes envelopes in order with ids and keys', async () => {
+    const broker = new FakeBroker();
+    const cache = new FakeCache();
+    const order: string[] = [];
+    const rawCache = cache.asCache();
+    const pipeline = new ShardPipeline({
+      bot: 'bot1',
+      shard: 2,
+      clock: systemClock,
+      broker: broker.asBroker(),
+      cache: {
+        ...rawCache,
+        apply: async (t, d, shard) => {
+          order.push(`apply ${(d as { id: string }).id}`);
+          await rawCache.apply(t, d, shard);
+        },
+      },
+    });
+    broker.gate = async () => {
+      order.push(`publish ${broker.published.length + 1}`);
+    };
+    for (let seq = 1; seq <= 3; seq++) pipeline.push(dispatch(seq));
+    await pipeline.idle();
+    expect(order.indexOf('apply 1')).toBeLessThan(order.indexOf('publish 1'));
+    expect(broker.published.map((p) => p.body.seq)).toEqual([1, 2, 3]);
+    expect(broker.published[0]).toEqual({
+      routingKey: 'events.MESSAGE_CREATE',
+      messageId: 'bot1:2:sess:1',
+      partitionKey: '77',
+      body: {
+        id: 'bot1:2:sess:1',
+        bot: 'bot1',
+        shard: 2,
+        seq: 1,
+        t: 'MESSAGE_CREATE',
+        d: { guild_id: '77', id: '1' },
+        guildId: '77',
+        receivedAt: 1001,
+      },
+    });
+  });
+
+  it('reports only the contiguous confirmed prefix when confirms come out of order', async () => {
+    const broker = new FakeBroker();
+    const release = new Map<number, () => void>();
+    let n = 0;
+    broker.gate = () => {
+      const seq = ++n;
+      return new Promise<void>((resolve) => release.set(seq, resolve));
+    };
+    const confirmed: number[] = [];
+    const pipeline = new ShardPipeline({
+      bot: 'b',
+      shard: 2,
+      clock: systemClock,
+      broker: broker.asBroker(),
+      cache: new FakeCache().asCache(),
+      onConfirmed: (d) => confirmed.push(d.seq),
+    });
+    for (let seq = 1; seq <= 3; seq++) pipeline.push(dispatch(seq));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    release.get(3)!();
+    release.get(2)!();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(confirmed).toEqual([]);
+    release.get(1)!();
+    await pipeline.idle();
+    expect(confirmed).toEqual([3]);
+  });
+
+  it('retries a failed publish until the broker confirms it, without advancing past it', async () => {
+    const broker = new FakeBroker();
+    let failures = 2;
+    broker.gate = async () => {
+      if (failures-- > 0) throw new Error('broker down');
+    };
+    const confirmed: number[] = [];
+    const pipeline = new ShardPipeline({
+      bot: 'b',
+      shard: 2,
+      clock: systemClock,
+      random: () => 0,
+      broker: broker.asBroker(),
+      cache: new FakeCache().asCache(),
+      onConfirmed: (d) => confirmed.push(d.seq),
+    });
+    pipeline.push(dispatch(1));
+    await pipeline.idle();
+    expect(broker.published.map((p) => p.body.seq)).toEqual([1]);
+    expect(confirmed).toEqual([1]);
+  });
+
+  it('asks the shard to wait when too many envelopes are unconfirmed', async () => {
+    const broker = new FakeBroker();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    broker.gate = () => gate;
+    const pipeline = new ShardPipeline({
+      bot: 'b',
+      shard: 2,
+      clock: systemClock,
+      maxInFlight: 2,
+      broker: broker.asBroker(),
+      cache: new FakeCache().asCache(),
+    });
+    expect(pipeline.push(dispatch(1))).toBeUndefined();
+    const wait = pipeline.push(dispatch(2));
+    expect(wait).toBeInstanceOf(Promise);
+    let released = false;
+    void wait!.then(() => {
+      released = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(released).toBe(false);
+    open();
+    await wait;
+    expect(released).toBe(true);
+  });
+});

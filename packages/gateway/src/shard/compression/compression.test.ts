@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import { constants, createDeflate } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { createInflater } from './index.js';
+import { endsWithSyncFlush } from './zlibStream.js';
+
+async function deflateStream(messages: string[]): Promise<Buffer[]> {
+  const deflate = createDeflate({ flush: constants.Z_SYNC_FLUSH });
+  const out: Buffer[] = [];
+  for (const message of messages) {
+    deflate.write(message);
+    await new Promise<void>((resolve) => deflate.flush(constants.Z_SYNC_FLUSH, () => resolve()));
+    out.push(deflate.read() as Buffer);
+  }
+  deflate.destroy();
+  return out;
+}
+
+describe('zlib-stream', () => {
+  it('recognises the Z_SYNC_FLUSH suffix', () => {
+    expect(endsWithSyncFlush(Uint8Array.of(1, 0, 0, 0xff, 0xff))).toBe(true);
+    expect(endsWithSyncFlush(Uint8Array.of(0, 0xff, 0xff))).toBe(false);
+    expect(endsWithSyncFlush(Uint8Array.of(1, 0, 0, 0xff, 0xfe))).toBe(false);
+  });
+
+  it('decodes payloads split over several frames, sharing one context', async () => {
+    const messages = [
+      JSON.stringify({ op: 10, d: { heartbeat_interval: 41250 } }),
+      JSON.stringify({ op: 0, t: 'MESSAGE_CREATE', d: { content: 'x'.repeat(200_000) } }),
+      JSON.stringify({ op: 11 }),
+    ];
+    const frames = await deflateStream(messages);
+    const inflater = createInflater('zlib-stream')!;
+    const decoded: string[] = [];
+    for (const frame of frames) {
+      const cut = Math.floor(frame.length / 3);
+      expect(await inflater.push(frame.subarray(0, cut))).toBeNull();
+      const text = await inflater.push(frame.subarray(cut));
+      if (text !== null) decoded.push(text);
+    }
+    expect(decoded).toEqual(messages);
+    inflater.close();
+  });
+
+  it('rejects corrupt input', async () => {
+    const inflater = createInflater('zlib-stream')!;
+    await expect(
+      Promise.resolve(inflater.push(Buffer.from([1, 2, 3, 4, 0, 0, 0xff, 0xff]))),
+    ).rejects.toThrow();
+    inflater.close();
+  });
+});
+
+const hasZstd = (() => {
+  try {
+    execFileSync('zstd', ['--version']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!hasZstd)('zstd-stream', () => {
+  it('decodes each message of a stream as it arrives', () => {
+    // Node 20 cannot compress zstd; the zstd tool makes one frame per message (a valid zstd stream).
+    const messages = [JSON.stringify({ op: 10, d: { heartbeat_interval: 1 } }), JSON.stringify({ op: 11 })];
+    const inflater = createInflater('zstd-stream')!;
+    const decoded = messages.map((m) => inflater.push(execFileSync('zstd', ['-c', '-q'], { input: m })));
+    expect(decoded).toEqual(messages);
+  });
+});
