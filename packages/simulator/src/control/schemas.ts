@@ -1,0 +1,45 @@
+/** Bodies of the control API. */
+import { GatewayIntentBits } from 'discord-api-types/v10';
+import { z } from 'zod';
+import { PRIVILEGED_INTENTS } from '../gateway/intents.js';
+
+const PRIVILEGED_NAMES: Record<string, number> = {
+  GUILD_MEMBERS: GatewayIntentBits.GuildMembers,
+  GUILD_PRESENCES: GatewayIntentBits.GuildPresences,
+  MESSAGE_CONTENT: GatewayIntentBits.MessageContent,
+};
+
+/** A bitfield, or names: `["GUILD_MEMBERS", "MESSAGE_CONTENT"]`. */
+const privilegedIntents = z.union([
+  z
+    .number()
+    .int()
+    .min(0)
+    .refine((n) => (n & ~PRIVILEGED_INTENTS) === 0, {
+      message: 'only GUILD_MEMBERS (2), GUILD_PRESENCES (256), MESSAGE_CONTENT (32768)',
+    }),
+  z
+    .array(z.enum(Object.keys(PRIVILEGED_NAMES) as [string, ...string[]]))
+    .transform((names) => names.reduce((bits, name) => bits | PRIVILEGED_NAMES[name]!, 0)),
+]);
+
+export const newBotSchema = z.object({
+  username: z.string().min(2).max(32).optional(),
+  privilegedIntents: privilegedIntents.optional(),
+});
+
+export const newGuildSchema = z.object({
+  name: z.string().min(2).max(100).optional(),
+  channels: z.number().int().min(1).max(500).optional(),
+  roles: z.number().int().min(0).max(250).optional(),
+  members: z.number().int().min(1).max(100_000).optional(),
+  bots: z.array(z.string()).optional(),
+});
+
+export const newMemberSchema = z.object({ username: z.string().min(2).max(32).optional() });
+
+export const simMessageSchema = z.object({
+  content: z.string().max(4000),
+  author_id: z.string().optional(),
+  embeds: z.array(z.record(z.string(), z.unknown())).max(10).optional(),
+});

@@ -1,0 +1,58 @@
+/** Transport compression: `zlib-stream` shares one deflate context per connection, each message ending in a sync flush. */
+import { constants, createDeflate, type Deflate, deflateSync } from 'node:zlib';
+
+export interface Encoder {
+  /** Encodes one payload; results come back in call order. */
+  encode(text: string): Promise<string | Buffer>;
+  close(): void;
+}
+
+export const plainEncoder: Encoder = {
+  encode: async (text) => text,
+  close() {},
+};
+
+/** IDENTIFY's `compress: true`: every payload deflated on its own (zlib, not a stream). */
+export const payloadZlibEncoder: Encoder = {
+  encode: async (text) => deflateSync(text),
+  close() {},
+};
+
+export class ZlibStreamEncoder implements Encoder {
+  readonly #deflate: Deflate = createDeflate({ level: 6 });
+  #chunks: Buffer[] = [];
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor() {
+    this.#deflate.on('data', (chunk: Buffer) => this.#chunks.push(chunk));
+    this.#deflate.on('error', () => {});
+  }
+
+  encode(text: string): Promise<Buffer> {
+    const result = this.#queue.then(
+      () =>
+        new Promise<Buffer>((resolve, reject) => {
+          this.#deflate.write(text);
+          this.#deflate.flush(constants.Z_SYNC_FLUSH, () => {
+            const out = Buffer.concat(this.#chunks);
+            this.#chunks = [];
+            if (out.length === 0) reject(new Error('deflate produced no output'));
+            else resolve(out);
+          });
+        }),
+    );
+    this.#queue = result.catch(() => {});
+    return result;
+  }
+
+  close(): void {
+    this.#deflate.close();
+  }
+}
+
+/** The transport encoder for a `compress` query value, or undefined when the value is not supported. */
+export function transportEncoder(compress: string | null): Encoder | undefined {
+  if (compress === null || compress === '') return plainEncoder;
+  if (compress === 'zlib-stream') return new ZlibStreamEncoder();
+  return undefined;
+}

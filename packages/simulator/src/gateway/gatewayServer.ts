@@ -1,0 +1,196 @@
+/** The gateway: accepts upgrades on any path, runs IDENTIFY and RESUME, and keeps the sessions. */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Clock, Logger } from '@shardwire/core';
+import { GatewayOpcodes } from 'discord-api-types/v10';
+import { WebSocketServer } from 'ws';
+import type { Store } from '../state/store.js';
+import type { SimStats } from '../stats.js';
+import { CloseCode, clientCloseEndsSession, keepsSessionResumable } from './closeCodes.js';
+import { payloadZlibEncoder, plainEncoder, transportEncoder } from './compression.js';
+import { type ConnectionHandlers, GatewayConnection } from './connection.js';
+import { disallowedIntents, parseIdentify, parseResume } from './identify.js';
+import { memberChunks } from './memberChunks.js';
+import { buildGuildCreate, buildReady } from './payloads.js';
+import { GatewaySession } from './session.js';
+import type { SessionRegistry } from './sessionRegistry.js';
+import type { SessionStartLimits } from './sessionStartLimit.js';
+
+/** Discord asks for sharding once a shard would hold more than 2,500 guilds. */
+export const MAX_GUILDS_PER_SHARD = 2500;
+const SUPPORTED_VERSIONS = new Set(['9', '10']);
+
+export interface GatewayServerOptions {
+  store: Store;
+  sessions: SessionRegistry;
+  stats: SimStats;
+  startLimits: SessionStartLimits;
+  clock: Clock;
+  logger: Logger;
+  heartbeatIntervalMs: number;
+  /** Dispatches a session may miss and still resume. */
+  maxBufferedPerSession: number;
+  /** The `resume_gateway_url` in READY. */
+  gatewayUrl: () => string;
+}
+
+export class GatewayServer implements ConnectionHandlers {
+  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  readonly #connections = new Set<GatewayConnection>();
+
+  constructor(private readonly options: GatewayServerOptions) {}
+
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  /** Node's `upgrade` event handler: any path, `?v=10&encoding=json[&compress=zlib-stream]`. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      const query = new URL(request.url ?? '/', 'ws://localhost').searchParams;
+      const encoder = transportEncoder(query.get('compress'));
+      const connection = new GatewayConnection(ws, encoder ?? plainEncoder, {
+        clock: this.options.clock,
+        heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+        handlers: this,
+        logger: this.options.logger,
+      });
+      this.#connections.add(connection);
+      this.options.stats.connections++;
+      const version = query.get('v');
+      if (version !== null && !SUPPORTED_VERSIONS.has(version)) {
+        connection.close(CloseCode.InvalidApiVersion);
+        return;
+      }
+      const encoding = query.get('encoding');
+      if (encoding !== null && encoding !== 'json') {
+        connection.close(CloseCode.DecodeError, 'only encoding=json is supported');
+        return;
+      }
+      if (!encoder) {
+        connection.close(CloseCode.DecodeError, 'only compress=zlib-stream is supported');
+        return;
+      }
+      connection.start();
+    });
+  }
+
+  identify(connection: GatewayConnection, d: unknown): void {
+    const parsed = parseIdentify(d);
+    if (!parsed.ok) {
+      connection.close(parsed.code, parsed.reason);
+      return;
+    }
+    const { token, intents, shard, largeThreshold, compress } = parsed.value;
+    const { store, sessions, stats } = this.options;
+    const bot = store.botByToken(token);
+    if (!bot) {
+      connection.close(CloseCode.AuthenticationFailed);
+      return;
+    }
+    if (disallowedIntents(intents, bot.privilegedIntents) !== 0) {
+      connection.close(CloseCode.DisallowedIntents);
+      return;
+    }
+    if (store.shards.maxGuildsPerShard(bot.user.id, shard[1]) > MAX_GUILDS_PER_SHARD) {
+      connection.close(CloseCode.ShardingRequired);
+      return;
+    }
+    const session = new GatewaySession(
+      randomBytes(16).toString('hex'),
+      bot,
+      shard,
+      intents,
+      largeThreshold,
+      this.options.maxBufferedPerSession,
+    );
+    sessions.add(session);
+    this.#attach(connection, session);
+    if (compress && connection.isOpen) connection.useEncoder(payloadZlibEncoder);
+    stats.identifies++;
+    this.options.startLimits.take(bot.user.id);
+    this.options.logger.debug({ bot: bot.user.id, shard, session: session.id }, 'identified');
+    session.dispatch('READY', buildReady(store, bot, session.id, this.options.gatewayUrl(), shard));
+    for (const guildId of store.shards.guildsOnShard(bot.user.id, shard[0], shard[1])) {
+      const guild = store.guilds.get(guildId);
+      if (guild) session.dispatch('GUILD_CREATE', buildGuildCreate(store, guild, bot.user.id, session));
+    }
+  }
+
+  resume(connection: GatewayConnection, d: unknown): void {
+    const parsed = parseResume(d);
+    if (!parsed.ok) {
+      connection.close(parsed.code, parsed.reason);
+      return;
+    }
+    const { token, sessionId, seq } = parsed.value;
+    const { store, sessions, stats } = this.options;
+    const bot = store.botByToken(token);
+    if (!bot) {
+      connection.close(CloseCode.AuthenticationFailed);
+      return;
+    }
+    const session = sessions.get(sessionId);
+    if (!session || session.state === 'ended' || session.bot !== bot) {
+      connection.sendOp(GatewayOpcodes.InvalidSession, false);
+      return;
+    }
+    if (seq > session.seq) {
+      connection.close(CloseCode.InvalidSeq);
+      return;
+    }
+    const missed = session.replayAfter(seq);
+    if (!missed) {
+      sessions.end(session);
+      connection.sendOp(GatewayOpcodes.InvalidSession, false);
+      return;
+    }
+    // A resume takes the session over from a connection that still holds it.
+    const previous = session.transport;
+    if (previous instanceof GatewayConnection) {
+      previous.session = undefined;
+      previous.close(CloseCode.UnknownError, 'session resumed elsewhere');
+    }
+    this.#attach(connection, session);
+    sessions.resumed(session);
+    stats.resumes++;
+    for (const payload of missed) connection.send(payload);
+    session.dispatch('RESUMED', { _trace: ['["shardwire-simulator",{"micros":0}]'] });
+  }
+
+  requestGuildMembers(connection: GatewayConnection, d: unknown): void {
+    const session = connection.session;
+    if (!session) return;
+    const result = memberChunks(this.options.store, session.bot.user.id, session.intents, d);
+    if (!result.ok) {
+      connection.close(result.code, result.reason);
+      return;
+    }
+    for (const chunk of result.value) session.dispatch('GUILD_MEMBERS_CHUNK', chunk);
+  }
+
+  closed(connection: GatewayConnection, code: number, byServer: boolean): void {
+    this.#connections.delete(connection);
+    const session = connection.session;
+    if (!session || session.transport !== connection) return;
+    const resumable = byServer ? keepsSessionResumable(code) : !clientCloseEndsSession(code);
+    if (resumable) this.options.sessions.suspend(session);
+    else this.options.sessions.end(session);
+  }
+
+  /** Closes every connection (1001, like a Discord node going away) and forgets every session. */
+  async close(): Promise<void> {
+    for (const connection of this.#connections)
+      connection.close(CloseCode.GoingAway, 'simulator shutting down');
+    this.options.sessions.endAll();
+    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+    for (const client of this.#wss.clients) client.terminate();
+  }
+
+  #attach(connection: GatewayConnection, session: GatewaySession): void {
+    connection.session = session;
+    connection.authenticated = true;
+    session.transport = connection;
+  }
+}

@@ -1,0 +1,55 @@
+/** A gateway session: its seq, the dispatches it sent (for RESUME), and the connection it currently has, if any. */
+import type { BotRecord } from '../state/records.js';
+
+export interface DispatchPayload {
+  op: 0;
+  t: string;
+  s: number;
+  d: unknown;
+}
+
+/** What a session needs from a live connection. */
+export interface SessionTransport {
+  send(payload: DispatchPayload): void;
+}
+
+export type SessionState = 'connected' | 'resumable' | 'ended';
+
+export class GatewaySession {
+  seq = 0;
+  dispatched = 0;
+  state: SessionState = 'connected';
+  transport: SessionTransport | undefined;
+  readonly #buffer: DispatchPayload[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly bot: BotRecord,
+    readonly shard: readonly [id: number, count: number],
+    readonly intents: number,
+    readonly largeThreshold: number,
+    private readonly maxBuffered: number,
+  ) {}
+
+  /** Numbers, buffers and (when connected) sends one dispatch. */
+  dispatch(t: string, d: unknown): void {
+    if (this.state === 'ended') return;
+    const payload: DispatchPayload = { op: 0, t, s: ++this.seq, d };
+    this.dispatched++;
+    this.#buffer.push(payload);
+    if (this.#buffer.length > this.maxBuffered) this.#buffer.shift();
+    this.transport?.send(payload);
+  }
+
+  /**
+   * The dispatches after `seq`, in order; undefined when some of them are no longer buffered or
+   * `seq` is ahead of the session (the caller answers those with INVALID_SESSION or 4007).
+   */
+  replayAfter(seq: number): DispatchPayload[] | undefined {
+    if (seq > this.seq) return undefined;
+    if (seq === this.seq) return [];
+    const first = this.#buffer[0];
+    if (!first || first.s > seq + 1) return undefined;
+    return this.#buffer.filter((p) => p.s > seq);
+  }
+}

@@ -1,0 +1,33 @@
+/** Discord's HTTP API, registered once per API version prefix. */
+import type { FastifyInstance } from 'fastify';
+import type { SessionStartLimits } from '../gateway/sessionStartLimit.js';
+import type { RestContext } from './context.js';
+import type { RequestStage } from './pipeline.js';
+import { channelRoutes } from './routes/channels.js';
+import { gatewayRoutes } from './routes/gateway.js';
+import { guildRoutes } from './routes/guilds.js';
+import { messageRoutes } from './routes/messages.js';
+import { userRoutes } from './routes/users.js';
+
+export const API_VERSIONS = ['10', '9'] as const;
+
+export interface ApiOptions extends RestContext {
+  startLimits: SessionStartLimits;
+  stages: RequestStage[];
+}
+
+export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
+  app.decorateRequest('bot', undefined);
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404) return;
+    for (const stage of options.stages) {
+      await stage.run(request, reply);
+      if (reply.sent) return reply;
+    }
+  });
+  gatewayRoutes(app, options);
+  userRoutes(app, options);
+  channelRoutes(app, options);
+  messageRoutes(app, options);
+  guildRoutes(app, options);
+}

@@ -1,0 +1,71 @@
+/** Channels: get, modify, delete; guild channel list and create. */
+import { ChannelType } from 'discord-api-types/v10';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { botOf, channelFor, guildFor, type Params, type RestContext } from '../context.js';
+import { parseBody } from '../errors.js';
+
+const channelPatch = z.object({
+  name: z.string().min(1).max(100).optional(),
+  topic: z.string().max(1024).nullable().optional(),
+  nsfw: z.boolean().nullable().optional(),
+  position: z.number().int().nullable().optional(),
+  rate_limit_per_user: z.number().int().min(0).max(21600).nullable().optional(),
+  parent_id: z.string().nullable().optional(),
+});
+const channelCreate = channelPatch.extend({
+  name: z.string().min(1).max(100),
+  type: z
+    .union([
+      z.literal(ChannelType.GuildText),
+      z.literal(ChannelType.GuildVoice),
+      z.literal(ChannelType.GuildCategory),
+    ])
+    .optional(),
+});
+
+/** Drops nulls that mean "reset" to the simulator's defaults. */
+function patchOf(body: z.output<typeof channelPatch>) {
+  return {
+    ...(body.name !== undefined ? { name: body.name } : {}),
+    ...(body.topic !== undefined ? { topic: body.topic } : {}),
+    ...(body.nsfw != null ? { nsfw: body.nsfw } : {}),
+    ...(body.position != null ? { position: body.position } : {}),
+    ...(body.rate_limit_per_user != null ? { rate_limit_per_user: body.rate_limit_per_user } : {}),
+    ...(body.parent_id !== undefined ? { parent_id: body.parent_id } : {}),
+  };
+}
+
+export function channelRoutes(app: FastifyInstance, ctx: RestContext): void {
+  const { world } = ctx;
+
+  app.get<{ Params: Params<'channel_id'> }>('/channels/:channel_id', async (request) =>
+    channelFor(world, botOf(request), request.params.channel_id),
+  );
+
+  app.patch<{ Params: Params<'channel_id'> }>('/channels/:channel_id', async (request) => {
+    const channel = channelFor(world, botOf(request), request.params.channel_id);
+    return world.updateChannel(channel, patchOf(parseBody(channelPatch, request.body)));
+  });
+
+  app.delete<{ Params: Params<'channel_id'> }>('/channels/:channel_id', async (request) => {
+    const channel = channelFor(world, botOf(request), request.params.channel_id);
+    world.deleteChannel(channel);
+    return channel;
+  });
+
+  app.get<{ Params: Params<'guild_id'> }>('/guilds/:guild_id/channels', async (request) => {
+    const guild = guildFor(world, botOf(request), request.params.guild_id);
+    return world.store.channelsOf(guild);
+  });
+
+  app.post<{ Params: Params<'guild_id'> }>('/guilds/:guild_id/channels', async (request, reply) => {
+    const guild = guildFor(world, botOf(request), request.params.guild_id);
+    const body = parseBody(channelCreate, request.body);
+    const channel = world.createChannel(guild, {
+      ...patchOf(body),
+      ...(body.type !== undefined ? { type: body.type } : {}),
+    });
+    return reply.code(201).send(channel);
+  });
+}

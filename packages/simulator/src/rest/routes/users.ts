@@ -1,0 +1,95 @@
+/** Users and applications: `/users/@me`, `/users/:id`, `/users/@me/guilds`, `/applications/@me`. */
+import type { FastifyInstance } from 'fastify';
+import { applicationFlags } from '../../gateway/payloads.js';
+import { compareIds } from '../../state/ids.js';
+import type { BotRecord } from '../../state/records.js';
+import { botOf, guildFor, type Params, type RestContext } from '../context.js';
+import { Errors } from '../errors.js';
+import { intParam, snowflakeParam } from '../query.js';
+
+export function applicationOf(bot: BotRecord) {
+  return {
+    id: bot.applicationId,
+    name: bot.user.username,
+    icon: null,
+    description: '',
+    summary: '',
+    type: null,
+    bot_public: true,
+    bot_require_code_grant: false,
+    verify_key: Buffer.from(bot.applicationId).toString('hex').padEnd(64, '0').slice(0, 64),
+    flags: applicationFlags(bot),
+    team: null,
+    owner: { id: bot.user.id, username: bot.user.username, discriminator: '0', avatar: null, flags: 0 },
+    bot: bot.user,
+    approximate_guild_count: 0,
+    redirect_uris: [],
+    interactions_endpoint_url: null,
+    install_params: { scopes: ['bot', 'applications.commands'], permissions: '8' },
+    tags: [],
+    integration_types_config: { '0': {} },
+    rpc_origins: [],
+  };
+}
+
+export function userRoutes(app: FastifyInstance, ctx: RestContext): void {
+  const { store } = ctx.world;
+
+  app.get('/users/@me', async (request) => ({ ...botOf(request).user, verified: true, mfa_enabled: false }));
+
+  app.patch('/users/@me', async (request) => botOf(request).user);
+
+  app.get<{ Params: Params<'user_id'> }>('/users/:user_id', async (request) => {
+    botOf(request);
+    const user = store.users.get(request.params.user_id);
+    if (!user) throw Errors.unknownUser();
+    return user;
+  });
+
+  app.get<{ Querystring: { limit?: string; after?: string; before?: string } }>(
+    '/users/@me/guilds',
+    async (request) => {
+      const bot = botOf(request);
+      const limit = intParam(request.query.limit, 'limit', 1, 200, 200);
+      const after = snowflakeParam(request.query.after, 'after');
+      const before = snowflakeParam(request.query.before, 'before');
+      const ids = [...store.guildIdsOfBot(bot.user.id)].sort(compareIds);
+      const page = ids
+        .filter(
+          (id) =>
+            (after === undefined || compareIds(id, after) > 0) &&
+            (before === undefined || compareIds(id, before) < 0),
+        )
+        .slice(0, limit);
+      return page.map((id) => {
+        const { guild } = store.guilds.get(id)!;
+        return {
+          id,
+          name: guild.name,
+          icon: guild.icon,
+          banner: guild.banner,
+          owner: false,
+          permissions: '8',
+          features: guild.features,
+        };
+      });
+    },
+  );
+
+  app.get<{ Params: Params<'guild_id'> }>('/users/@me/guilds/:guild_id/member', async (request) => {
+    const bot = botOf(request);
+    const guild = guildFor(ctx.world, bot, request.params.guild_id);
+    return { ...guild.members.get(bot.user.id)!.member, user: bot.user };
+  });
+
+  app.delete<{ Params: Params<'guild_id'> }>('/users/@me/guilds/:guild_id', async (request, reply) => {
+    const bot = botOf(request);
+    const guild = guildFor(ctx.world, bot, request.params.guild_id);
+    ctx.world.removeBotFromGuild(guild, bot.user.id);
+    return reply.code(204).send();
+  });
+
+  const application = async (request: Parameters<typeof botOf>[0]) => applicationOf(botOf(request));
+  app.get('/applications/@me', application);
+  app.get('/oauth2/applications/@me', application);
+}

@@ -1,0 +1,131 @@
+/** `startSimulator`: wires the store, world, gateway, REST and control API onto one port. */
+import type { AddressInfo } from 'node:net';
+import { type Clock, createLogger, type Logger, systemClock } from '@shardwire/core';
+import { controlRoutes } from './control/routes.js';
+import { Dispatcher } from './gateway/dispatcher.js';
+import { GatewayServer } from './gateway/gatewayServer.js';
+import { SessionRegistry } from './gateway/sessionRegistry.js';
+import { SessionStartLimits } from './gateway/sessionStartLimit.js';
+import { createHttpServer } from './rest/httpServer.js';
+import { authenticate } from './rest/pipeline.js';
+import { IdSource } from './state/idSource.js';
+import { createRandom } from './state/random.js';
+import { Store } from './state/store.js';
+import { SimStats } from './stats.js';
+import { World } from './world/world.js';
+
+export interface SimulatorOptions {
+  /** 0 = ephemeral (tests); the CLI defaults to 8080. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Pre-create N guilds with the default bot (each with a few channels, roles, members). */
+  guilds?: number;
+  /** Deterministic names, ids and tokens for everything created at start. */
+  seed?: number;
+  logger?: Logger;
+  /** HELLO's heartbeat_interval, default 41250; tests use small values. */
+  heartbeatIntervalMs?: number;
+  /** How long a dropped session stays resumable, default 120 s. */
+  resumeWindowMs?: number;
+  /** Dispatches a dropped session keeps for RESUME, default 10,000. */
+  maxBufferedPerSession?: number;
+  /** Time source for heartbeats, resume windows and limits (tests inject a ManualClock). */
+  clock?: Clock;
+}
+
+export interface SimBot {
+  id: string;
+  applicationId: string;
+  username: string;
+  token: string;
+}
+
+export interface RunningSimulator {
+  /** `http://host:port`; the control API is at `url + '/_sim'`. */
+  url: string;
+  /** `url + '/api/v10'`. */
+  restUrl: string;
+  /** `ws://host:port`. */
+  gatewayUrl: string;
+  defaultBot: SimBot;
+  /** The state, for in-process tests and benchmarks that need more than the control API. */
+  world: World;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 41_250;
+export const DEFAULT_RESUME_WINDOW_MS = 120_000;
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ name: 'simulator', level: 'warn' });
+  const random = createRandom(options.seed);
+  const store = new Store();
+  const sessions = new SessionRegistry(clock, options.resumeWindowMs ?? DEFAULT_RESUME_WINDOW_MS);
+  const dispatcher = new Dispatcher(store, sessions);
+  const ids = new IdSource(clock, random, options.seed !== undefined);
+  const world = new World(store, dispatcher, ids, random, clock);
+  const stats = new SimStats();
+  const startLimits = new SessionStartLimits(clock);
+
+  const defaultBot = world.createBot({ username: 'shardwire-bot' });
+  for (let i = 0; i < (options.guilds ?? 0); i++) world.createGuild();
+  ids.followClock();
+
+  let baseUrl = '';
+  let gatewayUrl = '';
+  const gateway = new GatewayServer({
+    store,
+    sessions,
+    stats,
+    startLimits,
+    clock,
+    logger: logger.child({ component: 'gateway' }),
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+    maxBufferedPerSession: options.maxBufferedPerSession ?? 10_000,
+    gatewayUrl: () => gatewayUrl,
+  });
+  const app = await createHttpServer({
+    logger,
+    stats,
+    api: {
+      world,
+      baseUrl: () => baseUrl,
+      gatewayUrl: () => gatewayUrl,
+      startLimits,
+      stages: [authenticate(store)],
+    },
+    extraRoutes: (server) => controlRoutes(server, { world, sessions, stats, baseUrl: () => baseUrl }),
+  });
+  app.server.on('upgrade', (request, socket, head) => gateway.handleUpgrade(request, socket, head));
+
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ port: options.port ?? 0, host });
+  const { port } = app.server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  baseUrl = `http://${urlHost}:${port}`;
+  gatewayUrl = `ws://${urlHost}:${port}`;
+  logger.info({ url: baseUrl, guilds: store.guilds.size }, 'simulator listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: baseUrl,
+    restUrl: `${baseUrl}/api/v10`,
+    gatewayUrl,
+    defaultBot: {
+      id: defaultBot.user.id,
+      applicationId: defaultBot.applicationId,
+      username: defaultBot.user.username,
+      token: defaultBot.token,
+    },
+    world,
+    close: () => {
+      closing ??= (async () => {
+        await gateway.close();
+        await app.close();
+      })();
+      return closing;
+    },
+  };
+}

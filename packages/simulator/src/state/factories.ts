@@ -1,0 +1,190 @@
+/** Builders of Discord-shaped objects with every field Discord sends, defaults filled in. */
+import {
+  type APIGuildMember,
+  type APIMessage,
+  type APIRole,
+  type APIUser,
+  ChannelType,
+  GuildDefaultMessageNotifications,
+  GuildExplicitContentFilter,
+  GuildMFALevel,
+  GuildNSFWLevel,
+  GuildPremiumTier,
+  GuildVerificationLevel,
+  Locale,
+  MessageType,
+} from 'discord-api-types/v10';
+import type { ChannelRecord, GuildRecord, MemberRecord } from './records.js';
+
+/** Discord's flag enums have no 0 member; a zero bitfield is still what Discord sends. */
+const NO_FLAGS = 0 as never;
+
+/** Every permission a guild's @everyone gets by default on Discord (view, send, read history...). */
+export const EVERYONE_PERMISSIONS = '2248473465835073';
+/** The bot's managed role: Administrator. */
+export const ADMINISTRATOR = '8';
+
+export function makeUser(id: string, username: string, bot = false): APIUser {
+  return {
+    id,
+    username,
+    discriminator: '0',
+    global_name: bot ? null : username,
+    avatar: null,
+    ...(bot ? { bot: true } : {}),
+    public_flags: NO_FLAGS,
+    flags: NO_FLAGS,
+    banner: null,
+    accent_color: null,
+    avatar_decoration_data: null,
+    collectibles: null,
+    primary_guild: null,
+  };
+}
+
+export function makeRole(
+  id: string,
+  name: string,
+  position: number,
+  permissions: string,
+  extra: Partial<APIRole> = {},
+): APIRole {
+  return {
+    id,
+    name,
+    color: 0,
+    colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+    hoist: false,
+    icon: null,
+    unicode_emoji: null,
+    position,
+    permissions,
+    managed: false,
+    mentionable: false,
+    flags: NO_FLAGS,
+    ...extra,
+  };
+}
+
+export function makeTextChannel(
+  id: string,
+  guildId: string,
+  name: string,
+  position: number,
+  type: ChannelType.GuildText | ChannelType.GuildVoice | ChannelType.GuildCategory = ChannelType.GuildText,
+): ChannelRecord {
+  return {
+    id,
+    type: type as ChannelType.GuildText,
+    guild_id: guildId,
+    name,
+    position,
+    permission_overwrites: [],
+    topic: null,
+    nsfw: false,
+    last_message_id: null,
+    rate_limit_per_user: 0,
+    parent_id: null,
+    last_pin_timestamp: null,
+    flags: NO_FLAGS,
+  };
+}
+
+export function makeMember(userId: string, joinedAt: string, roles: string[] = []): MemberRecord {
+  return {
+    userId,
+    member: {
+      nick: null,
+      avatar: null,
+      banner: null,
+      roles,
+      joined_at: joinedAt,
+      premium_since: null,
+      deaf: false,
+      mute: false,
+      flags: NO_FLAGS,
+      pending: false,
+      communication_disabled_until: null,
+    },
+  };
+}
+
+export function memberWithUser(record: MemberRecord, user: APIUser): APIGuildMember {
+  return { ...record.member, user };
+}
+
+export function makeGuild(id: string, name: string, ownerId: string, shardKey: number): GuildRecord {
+  return {
+    guild: {
+      id,
+      name,
+      icon: null,
+      icon_hash: null,
+      splash: null,
+      discovery_splash: null,
+      owner_id: ownerId,
+      afk_channel_id: null,
+      afk_timeout: 300,
+      widget_enabled: false,
+      widget_channel_id: null,
+      verification_level: GuildVerificationLevel.None,
+      default_message_notifications: GuildDefaultMessageNotifications.OnlyMentions,
+      explicit_content_filter: GuildExplicitContentFilter.Disabled,
+      features: [],
+      mfa_level: GuildMFALevel.None,
+      application_id: null,
+      system_channel_id: null,
+      system_channel_flags: NO_FLAGS,
+      rules_channel_id: null,
+      max_presences: null,
+      max_members: 500_000,
+      vanity_url_code: null,
+      description: null,
+      banner: null,
+      premium_tier: GuildPremiumTier.None,
+      premium_subscription_count: 0,
+      preferred_locale: Locale.EnglishUS,
+      public_updates_channel_id: null,
+      max_video_channel_users: 25,
+      max_stage_video_channel_users: 50,
+      nsfw_level: GuildNSFWLevel.Default,
+      premium_progress_bar_enabled: false,
+      hub_type: null,
+      safety_alerts_channel_id: null,
+      incidents_data: null,
+    },
+    shardKey,
+    roles: new Map(),
+    members: new Map(),
+    channelIds: new Set(),
+    botIds: new Set(),
+    joinedAt: new Map(),
+  };
+}
+
+export function makeMessage(fields: {
+  id: string;
+  channelId: string;
+  author: APIUser;
+  content: string;
+  timestamp: string;
+}): APIMessage {
+  return {
+    id: fields.id,
+    channel_id: fields.channelId,
+    author: fields.author,
+    content: fields.content,
+    timestamp: fields.timestamp,
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: [],
+    pinned: false,
+    type: MessageType.Default,
+    flags: NO_FLAGS,
+    components: [],
+  };
+}

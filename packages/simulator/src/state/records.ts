@@ -1,0 +1,51 @@
+/** What the simulator stores: Discord's own object shapes plus the indexes that find them fast. */
+import type {
+  APIAttachment,
+  APIGuild,
+  APIGuildMember,
+  APIMessage,
+  APIRole,
+  APITextChannel,
+  APIUser,
+} from 'discord-api-types/v10';
+
+/** A bot account: its user, application and token, and which privileged intents it may request. */
+export interface BotRecord {
+  user: APIUser;
+  applicationId: string;
+  token: string;
+  /** Bitfield of the privileged intents (GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT) enabled. */
+  privilegedIntents: number;
+}
+
+/** A guild channel; this simulator models text channels (type 0), categories (4) and voice (2). */
+export type ChannelRecord = APITextChannel & { guild_id: string };
+
+export interface MemberRecord {
+  userId: string;
+  member: Omit<APIGuildMember, 'user'>;
+}
+
+export interface GuildRecord {
+  guild: Omit<APIGuild, 'roles' | 'emojis' | 'stickers'>;
+  /** `(id >> 22)`, kept as a number so the shard of a guild is one modulo. */
+  shardKey: number;
+  roles: Map<string, APIRole>;
+  members: Map<string, MemberRecord>;
+  channelIds: Set<string>;
+  botIds: Set<string>;
+  /** When each bot joined. */
+  joinedAt: Map<string, string>;
+}
+
+/** A stored file of a message attachment, served at its `url`. */
+export interface StoredFile {
+  contentType: string;
+  data: Buffer;
+}
+
+export interface MessageRecord {
+  message: APIMessage;
+  guildId: string | undefined;
+  attachments: Map<string, { meta: APIAttachment; file: StoredFile }>;
+}

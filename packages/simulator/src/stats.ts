@@ -1,0 +1,21 @@
+/** Counters behind `GET /_sim/stats`. */
+import { getOrCreate } from './state/maps.js';
+
+export class SimStats {
+  identifies = 0;
+  resumes = 0;
+  connections = 0;
+  /** "METHOD /route/:param" → status → count. */
+  readonly rest = new Map<string, Map<number, number>>();
+
+  restRequest(route: string, status: number): void {
+    const byStatus = getOrCreate(this.rest, route, () => new Map<number, number>());
+    byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+  }
+
+  restJson(): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const [route, byStatus] of this.rest) out[route] = Object.fromEntries(byStatus);
+    return out;
+  }
+}
