@@ -13,15 +13,18 @@ describe('worker metrics', () => {
       if (guild.id === 'bad') throw new Error('boom');
     });
     await harness.worker.start();
-    await publishEnvelope(harness.broker, envelope('GUILD_CREATE', { id: 'good' }));
+    const good = envelope('GUILD_CREATE', { id: 'good' });
+    await publishEnvelope(harness.broker, good);
+    await publishEnvelope(harness.broker, good);
     await publishEnvelope(harness.broker, envelope('GUILD_CREATE', { id: 'bad' }));
-    await vi.waitFor(async () => expect(await harness.broker.deadLetters.list()).toHaveLength(1));
-
-    const counts = (await registry.getSingleMetric('shardwire_worker_envelopes_total')!.get()).values;
-    const byOutcome = Object.fromEntries(counts.map((v) => [v.labels.outcome, v.value]));
-    expect(byOutcome).toEqual({ handled: 1, retry: 1, dead_lettered: 1 });
-    expect(counts.every((v) => v.labels.event === 'GUILD_CREATE')).toBe(true);
+    const outcomes = async () => {
+      const counts = (await registry.getSingleMetric('shardwire_worker_envelopes_total')!.get()).values;
+      expect(counts.every((v) => v.labels.event === 'GUILD_CREATE')).toBe(true);
+      return Object.fromEntries(counts.map((v) => [v.labels.outcome, v.value]));
+    };
+    await vi.waitFor(async () => expect(Object.keys(await outcomes())).toHaveLength(4));
+    expect(await outcomes()).toEqual({ handled: 1, duplicate: 1, retry: 1, dead_lettered: 1 });
     const timings = await registry.getSingleMetricAsString('shardwire_worker_handle_seconds');
-    expect(timings).toContain('shardwire_worker_handle_seconds_count{event="GUILD_CREATE"} 3');
+    expect(timings).toContain('shardwire_worker_handle_seconds_count{event="GUILD_CREATE"} 4');
   });
 });

@@ -20,7 +20,13 @@ import { CommandRegistry } from './commands/CommandRegistry.js';
 import { DEFAULT_PREFIX, type PrefixOption } from './commands/prefix.js';
 import type { ContextFor } from './context.js';
 import { RecentlyHandled } from './dedupe.js';
-import { type AnyListener, dispatchEnvelope, type Handlers, type RawHook } from './dispatch.js';
+import {
+  type AnyListener,
+  type DispatchResult,
+  dispatchEnvelope,
+  type Handlers,
+  type RawHook,
+} from './dispatch.js';
 import type { EventName, EventPayload } from './events.js';
 import { asEnvelope, classifyFailure } from './failures.js';
 import { createWorkerMetrics, noMetrics, type WorkerMetrics } from './metrics.js';
@@ -196,8 +202,8 @@ class BrokerWorker implements Worker {
     let envelope: Envelope | undefined;
     try {
       envelope = asEnvelope(delivery.body);
-      const duplicate = await this.#handleOnce(envelope, delivery.deliveryCount);
-      this.#metrics.envelope(envelope.t, duplicate ? 'duplicate' : 'handled');
+      const { ran, skipped } = await this.#handleOnce(envelope, delivery.deliveryCount);
+      this.#metrics.envelope(envelope.t, ran === 0 && skipped > 0 ? 'duplicate' : 'handled');
     } catch (error) {
       const failure = classifyFailure(error);
       this.#logFailure(delivery, envelope, failure);
@@ -207,11 +213,9 @@ class BrokerWorker implements Worker {
     }
   }
 
-  /** Handles the envelope unless this process is already doing so; resolves true for a duplicate. */
-  async #handleOnce(envelope: Envelope, deliveryCount: number): Promise<boolean> {
-    let duplicate = false;
+  /** Handles the envelope, after any copy of it this process is handling already has finished. */
+  async #handleOnce(envelope: Envelope, deliveryCount: number): Promise<DispatchResult> {
     for (let pending = this.#inFlight.get(envelope.id); pending; pending = this.#inFlight.get(envelope.id)) {
-      duplicate = true;
       await pending.catch(() => {});
     }
     const run = dispatchEnvelope(
@@ -226,13 +230,19 @@ class BrokerWorker implements Worker {
       },
       this.#seen,
     );
-    this.#inFlight.set(envelope.id, run);
+    this.#inFlight.set(
+      envelope.id,
+      // Settled either way: waiters only need to know it is over (the failure is the broker's to handle).
+      run.then(
+        () => {},
+        () => {},
+      ),
+    );
     try {
-      await run;
+      return await run;
     } finally {
       this.#inFlight.delete(envelope.id);
     }
-    return duplicate;
   }
 
   #logFailure(delivery: Delivery, envelope: Envelope | undefined, error: unknown): void {

@@ -24,22 +24,31 @@ export interface Handlers {
   prefix: PrefixOption;
 }
 
+/** How many handlers ran, and how many were skipped because they had already run for this envelope. */
+export interface DispatchResult {
+  ran: number;
+  skipped: number;
+}
+
 export async function dispatchEnvelope(
   handlers: Handlers,
   base: ContextBase,
   seen: RecentlyHandled,
-): Promise<void> {
+): Promise<DispatchResult> {
   const { envelope } = base;
+  const result: DispatchResult = { ran: 0, skipped: 0 };
   const once = async (key: string, run: (context: EventContext) => Promise<void> | void) => {
     if (seen.has(envelope.id, key)) {
       base.logger.debug(
         { envelopeId: envelope.id, handler: key },
         'handler already ran for this envelope; skipped',
       );
+      result.skipped++;
       return;
     }
     await run(createEventContext(base, key));
     seen.add(envelope.id, key);
+    result.ran++;
   };
 
   for (const [i, hook] of handlers.raw.entries())
@@ -57,6 +66,7 @@ export async function dispatchEnvelope(
 
   if (envelope.t === 'MESSAGE_CREATE' && handlers.commands.size > 0)
     await routeCommand(handlers, envelope, once);
+  return result;
 }
 
 async function routeCommand(
