@@ -13,9 +13,15 @@ import type {
   GatewayVoiceState,
 } from 'discord-api-types/v10';
 
+/**
+ * Entities in Discord's shape. A field the cache was configured not to keep (see the per-entity
+ * field selection in the README) is absent even where Discord's type says it is always there.
+ */
 export type CachedGuild = Omit<APIGuild, 'roles' | 'emojis' | 'stickers'> & {
   unavailable?: boolean;
   member_count?: number;
+  joined_at?: string;
+  large?: boolean;
 };
 export type CachedChannel = APIChannel & { guild_id?: string };
 export type CachedRole = APIRole;
@@ -23,6 +29,16 @@ export type CachedMember = APIGuildMember & { user: APIUser };
 export type CachedUser = APIUser;
 export type CachedEmoji = APIEmoji;
 export type CachedVoiceState = GatewayVoiceState;
+
+/** What the cache holds, for `shardwire cache stats` and the metrics. */
+export interface CacheStats {
+  backend: string;
+  entities: Record<'guilds' | 'channels' | 'roles' | 'members' | 'users' | 'emojis' | 'voiceStates', number>;
+  /** Bytes the backend uses for the cache (packed entities in memory; Redis `used_memory`). */
+  bytes: number;
+  /** Guilds by the age of their last event: within 5 minutes, 1 hour, 24 hours, older. */
+  activity: { last5m: number; last1h: number; last24h: number; older: number };
+}
 
 export interface Page<T> {
   items: T[];
@@ -44,8 +60,23 @@ export interface Cache {
   roles(guildId: string): Promise<CachedRole[]>;
   members(guildId: string, options?: { limit?: number; after?: string }): Promise<Page<CachedMember>>;
 
+  emoji(guildId: string, emojiId: string): Promise<CachedEmoji | undefined>;
+  emojis(guildId: string): Promise<CachedEmoji[]>;
+  voiceState(guildId: string, userId: string): Promise<CachedVoiceState | undefined>;
+  voiceStates(guildId: string): Promise<CachedVoiceState[]>;
+
+  /**
+   * A member's permissions as a bit set: in the guild, or in a channel (threads use their parent's
+   * overwrites), per Discord's documented algorithm. Undefined when the guild or member is not cached.
+   */
+  permissions(guildId: string, userId: string, channelId?: string): Promise<bigint | undefined>;
+
   /** Guilds held, in total or on one shard. */
   guildCount(shard?: number): Promise<number>;
+  /** Ids of the guilds held, in total or on one shard. */
+  guildIds(shard?: number): Promise<string[]>;
+
+  stats(): Promise<CacheStats>;
 
   close(): Promise<void>;
 }

@@ -1,0 +1,151 @@
+/** The `Cache` over a `Store`: dispatches become writes through the event handlers; reads pass through. */
+import { type Clock, guildIdOf, systemClock } from '@shardwire/core';
+import type {
+  Cache,
+  CachedChannel,
+  CachedEmoji,
+  CachedGuild,
+  CachedMember,
+  CachedRole,
+  CachedUser,
+  CachedVoiceState,
+  CacheStats,
+  Page,
+} from './Cache.js';
+import type { EventContext } from './event/context.js';
+import { handlers } from './event/index.js';
+import type { CacheOptions, Policy } from './options.js';
+import { computePermissions, type PermissionOverwrite } from './permissions.js';
+import type { Store } from './store/Store.js';
+
+export interface StoreCacheOptions extends CacheOptions {
+  clock?: Clock;
+}
+
+const MAX_PAGE = 1000;
+
+export class StoreCache implements Cache {
+  readonly policy: Policy;
+  readonly #clock: Clock;
+
+  constructor(
+    readonly store: Store,
+    options: { clock?: Clock } = {},
+  ) {
+    this.policy = store.policy;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  async apply(t: string, d: unknown, shard: number): Promise<void> {
+    const handler = handlers[t];
+    const guildId = guildIdOf(t, d);
+    const touched = guildId === undefined ? undefined : { guildId, at: this.#clock.now() };
+    if (!handler) {
+      if (touched) await this.store.write([], touched);
+      return;
+    }
+    if (d === null || typeof d !== 'object') throw new TypeError(`cache: ${t} payload is not an object`);
+    const ctx: EventContext = { policy: this.policy, store: this.store, shard };
+    try {
+      await this.store.write(await handler(ctx, d), touched);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`cache: cannot apply ${t}: ${reason}`, { cause: error });
+    }
+  }
+
+  guild(guildId: string): Promise<CachedGuild | undefined> {
+    return this.store.guild(guildId);
+  }
+  channel(channelId: string): Promise<CachedChannel | undefined> {
+    return this.store.channel(channelId);
+  }
+  user(userId: string): Promise<CachedUser | undefined> {
+    return this.store.user(userId);
+  }
+  role(guildId: string, roleId: string): Promise<CachedRole | undefined> {
+    return this.store.role(guildId, roleId);
+  }
+  member(guildId: string, userId: string): Promise<CachedMember | undefined> {
+    return this.store.member(guildId, userId);
+  }
+  channels(guildId: string): Promise<CachedChannel[]> {
+    return this.store.channels(guildId);
+  }
+  roles(guildId: string): Promise<CachedRole[]> {
+    return this.store.roles(guildId);
+  }
+  members(guildId: string, options: { limit?: number; after?: string } = {}): Promise<Page<CachedMember>> {
+    const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(options.limit ?? 100)));
+    return this.store.members(guildId, limit, options.after);
+  }
+  emoji(guildId: string, emojiId: string): Promise<CachedEmoji | undefined> {
+    return this.store.emoji(guildId, emojiId);
+  }
+  emojis(guildId: string): Promise<CachedEmoji[]> {
+    return this.store.emojis(guildId);
+  }
+  voiceState(guildId: string, userId: string): Promise<CachedVoiceState | undefined> {
+    return this.store.voiceState(guildId, userId);
+  }
+  voiceStates(guildId: string): Promise<CachedVoiceState[]> {
+    return this.store.voiceStates(guildId);
+  }
+  guildCount(shard?: number): Promise<number> {
+    return this.store.guildCount(shard);
+  }
+  guildIds(shard?: number): Promise<string[]> {
+    return this.store.guildIds(shard);
+  }
+  stats(): Promise<CacheStats> {
+    return this.store.stats(this.#clock.now());
+  }
+
+  async permissions(guildId: string, userId: string, channelId?: string): Promise<bigint | undefined> {
+    const [guild, member, roles] = await Promise.all([
+      this.store.guild(guildId),
+      this.store.member(guildId, userId),
+      this.store.roles(guildId),
+    ]);
+    if (!guild || !member) return undefined;
+    const byId = new Map(roles.map((r) => [r.id, BigInt(r.permissions)]));
+    const memberRoles = member.roles.flatMap((id) => {
+      const permissions = byId.get(id);
+      return permissions === undefined || id === guildId ? [] : [{ id, permissions }];
+    });
+    let overwrites: PermissionOverwrite[] | undefined;
+    let channelType: number | undefined;
+    if (channelId !== undefined) {
+      const channel = await this.#overwriteSource(channelId);
+      if (!channel || channel.guild_id !== guildId) return undefined;
+      channelType = channel.type;
+      overwrites = (
+        (channel as { permission_overwrites?: PermissionOverwrite[] }).permission_overwrites ?? []
+      ).map((o) => ({ id: o.id, type: o.type, allow: BigInt(o.allow), deny: BigInt(o.deny) }));
+    }
+    const until = member.communication_disabled_until;
+    return computePermissions({
+      guildId,
+      ownerId: guild.owner_id,
+      userId,
+      everyone: byId.get(guildId) ?? 0n,
+      roles: memberRoles,
+      overwrites,
+      channelType,
+      timedOutUntil: until ? Date.parse(until) : undefined,
+      now: this.#clock.now(),
+    });
+  }
+
+  /** A thread takes its parent's overwrites (and type, for implicit denials). */
+  async #overwriteSource(channelId: string): Promise<CachedChannel | undefined> {
+    const channel = await this.store.channel(channelId);
+    if (!channel || ![10, 11, 12].includes(channel.type)) return channel;
+    const parentId = (channel as { parent_id?: string | null }).parent_id;
+    return parentId ? this.store.channel(parentId) : undefined;
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { createCache } from './createCache.js';
+
+describe('createCache', () => {
+  it.each([undefined, '', 'memory:'])('picks the memory backend for %j', async (url) => {
+    const cache = await createCache(url);
+    expect((await cache.stats()).backend).toBe('memory');
+    await cache.close();
+  });
+
+  it.each([
+    ['postgres://localhost/db', /CACHE_URL: expected memory: or redis:\/\/.*"postgres:"/],
+    ['localhost:6379', /CACHE_URL: expected memory: or redis:\/\//],
+    ['not a url', /not a URL/],
+  ])('rejects %s with a message naming CACHE_URL', async (url, message) => {
+    await expect(createCache(url)).rejects.toThrow(message);
+  });
+});
