@@ -1,0 +1,195 @@
+/** One proxied request: wait for its rate limit, send it upstream, stream the answer back as it came. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { Clock, Logger } from '@shardwire/core';
+import type { Dispatcher } from 'undici';
+import type { HeaderSource } from '../limiter/headers.js';
+import { DeadlineError, type Limiter, type Permit, QueueFullError } from '../limiter/Limiter.js';
+import { type Route, routeOf } from '../routes.js';
+import type { ProxyMetrics } from './metrics.js';
+import { type ApiPath, downstreamHeaders, upstreamHeaders } from './paths.js';
+
+/** Caller headers the proxy reads (and never forwards). */
+export const ProxyHeaders = {
+  secret: 'x-shardwire-secret',
+  /** Milliseconds the caller is willing to wait for its rate limit; past that, a fast 503. */
+  deadline: 'x-shardwire-deadline-ms',
+  /** `true`: return upstream 429s instead of re-queuing them. */
+  return429: 'x-shardwire-return-429',
+  /** Set on answers the proxy made itself: why. */
+  refused: 'x-shardwire-refused',
+} as const;
+
+/** What the invalid-request guard says of a request before it goes. */
+export interface Refusal {
+  status: number;
+  reason: string;
+  message: string;
+  code?: number;
+  retryAfterMs?: number;
+}
+
+export interface RequestGuard {
+  check(route: Route, identity: string): Refusal | undefined;
+  record(route: Route, identity: string, status: number, headers: HeaderSource): void;
+}
+
+export interface ForwarderOptions {
+  limiter: Limiter;
+  upstream: Dispatcher;
+  /** The upstream base path (`/api` for `https://discord.com/api`). */
+  upstreamBasePath: string;
+  identityOf(authorization: string | undefined, ip: string): string;
+  metrics: ProxyMetrics;
+  logger: Logger;
+  clock: Clock;
+  guard?: RequestGuard;
+  timeoutMs: number;
+  /** Bodies up to this size are kept so a 429 can be re-sent; bigger ones stream through once. */
+  replayableBytes: number;
+  /** Re-sends after a 429 before the 429 is returned as it came. */
+  maxRetries: number;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const NO_BODY = new Set(['GET', 'HEAD']);
+
+export class Forwarder {
+  constructor(private readonly options: ForwarderOptions) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse, api: ApiPath): Promise<void> {
+    const { limiter, metrics, clock } = this.options;
+    const method = (req.method ?? 'GET').toUpperCase();
+    const route = routeOf(method, api.path, clock.now());
+    const authorization = req.headers.authorization;
+    const identity = this.options.identityOf(authorization, req.socket.remoteAddress ?? 'unknown');
+    const label = metrics.routeLabel(route.bucketRoute);
+    const refusal = this.options.guard?.check(route, identity);
+    if (refusal) return this.#refuse(res, label, refusal);
+
+    const controller = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) controller.abort(new Error('caller disconnected'));
+    };
+    res.once('close', onClose);
+    const deadlineMs = Number(req.headers[ProxyHeaders.deadline]);
+    const deadline = Number.isFinite(deadlineMs) && deadlineMs >= 0 ? clock.now() + deadlineMs : undefined;
+    const return429 = req.headers[ProxyHeaders.return429] === 'true';
+    const body = await this.#body(req, method);
+    if (controller.signal.aborted) return;
+    const headers = upstreamHeaders(req.headers);
+    if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length);
+    const path = `${this.options.upstreamBasePath}${api.version}${api.path}${api.query}`;
+
+    for (let attempt = 0; ; attempt++) {
+      const waitStart = clock.now();
+      let permit: Permit;
+      try {
+        permit = await limiter.acquire({
+          route,
+          identity,
+          signal: controller.signal,
+          deadline,
+          retry: attempt > 0,
+        });
+      } catch (error) {
+        if (error instanceof DeadlineError || error instanceof QueueFullError) {
+          const reason = error instanceof DeadlineError ? 'deadline' : 'queue-full';
+          return this.#refuse(res, label, {
+            status: 503,
+            reason,
+            message: error.message,
+            retryAfterMs: error.retryAfterMs,
+          });
+        }
+        if (controller.signal.aborted) return; // the caller left: its place is freed
+        throw error;
+      }
+      metrics.queueWait.observe((clock.now() - waitStart) / 1000);
+      const sentAt = clock.now();
+      let answer: Dispatcher.ResponseData;
+      try {
+        answer = await this.options.upstream.request({
+          path,
+          method: method as Dispatcher.HttpMethod,
+          headers,
+          body: body ?? null,
+          signal: controller.signal,
+          headersTimeout: this.options.timeoutMs,
+          bodyTimeout: this.options.timeoutMs,
+        });
+      } catch (error) {
+        permit.cancel();
+        if (controller.signal.aborted) return;
+        // The request may have reached Discord: only an idempotent one with its body at hand goes again.
+        const replayable = body === undefined || Buffer.isBuffer(body);
+        if (IDEMPOTENT.has(method) && replayable && attempt < this.options.maxRetries) continue;
+        this.options.logger.warn({ route: route.bucketRoute, err: error }, 'upstream request failed');
+        return this.#refuse(res, label, {
+          status: isTimeout(error) ? 504 : 502,
+          reason: 'upstream',
+          message: 'the upstream request failed and cannot be safely re-sent',
+        });
+      }
+      metrics.upstreamLatency.observe((clock.now() - sentAt) / 1000);
+      const status = answer.statusCode;
+      const outcome = permit.complete(status, answer.headers);
+      this.options.guard?.record(route, identity, status, answer.headers);
+      if (outcome.limited) {
+        metrics.rateLimited.inc({ route: label, scope: outcome.scope ?? 'user' });
+        this.options.logger.warn(
+          { route: route.bucketRoute, scope: outcome.scope, retryAfterMs: outcome.retryAfterMs, attempt },
+          'upstream 429',
+        );
+        const replayable = body === undefined || Buffer.isBuffer(body);
+        if (!return429 && replayable && attempt < this.options.maxRetries) {
+          await answer.body.dump();
+          continue;
+        }
+      }
+      metrics.requests.inc({ route: label, status: String(status) });
+      res.writeHead(status, downstreamHeaders(answer.headers));
+      try {
+        await pipeline(answer.body, res);
+      } catch {
+        // The caller left mid-answer or upstream broke off: nothing left to tell anyone.
+      }
+      return;
+    }
+  }
+
+  /** A small body is read whole (so it can be re-sent); a big one (an upload) streams through. */
+  async #body(req: IncomingMessage, method: string): Promise<Buffer | IncomingMessage | undefined> {
+    if (NO_BODY.has(method)) return undefined;
+    const length = Number(req.headers['content-length']);
+    if (length === 0) return undefined;
+    if (!Number.isFinite(length) || length > this.options.replayableBytes) return req;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  }
+
+  #refuse(res: ServerResponse, label: string, refusal: Refusal): void {
+    this.options.metrics.refused.inc({ reason: refusal.reason });
+    this.options.metrics.requests.inc({ route: label, status: String(refusal.status) });
+    const retryAfter = refusal.retryAfterMs === undefined ? undefined : refusal.retryAfterMs / 1000;
+    const payload = JSON.stringify({
+      message: refusal.message,
+      code: refusal.code ?? 0,
+      ...(retryAfter === undefined ? {} : { retry_after: retryAfter }),
+    });
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(refusal.status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(payload),
+      [ProxyHeaders.refused]: refusal.reason,
+      ...(retryAfter === undefined ? {} : { 'retry-after': String(Math.max(1, Math.ceil(retryAfter))) }),
+    });
+    res.end(payload);
+  }
+}
+
+function isTimeout(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  return code.includes('TIMEOUT');
+}
