@@ -20,7 +20,7 @@ export async function testBroker(): Promise<Broker> {
 }
 
 export async function createHarness(options: Partial<WorkerOptions> = {}): Promise<Harness> {
-  const broker = await testBroker();
+  const broker = options.broker ?? (await testBroker());
   const rest = new RecordingRest();
   const cache = new FakeCache();
   const { logger, lines } = captureLogs();
