@@ -11,3 +11,4 @@ export {
 } from './simulator.js';
 export { userIdOfToken } from './state/tokens.js';
 export type { World } from './world/world.js';
+export { loadSimulatorConfig, type SimulatorConfig, simulatorSettings } from './config.js';

@@ -1,0 +1,43 @@
+/** `shardwire simulator`: a local Discord (gateway, REST, control API) for development with no token. */
+import { createLogger, Shutdown } from '@shardwire/core';
+import { loadSimulatorConfig, startSimulator } from '@shardwire/simulator';
+import type { Command } from './Command.js';
+
+const command: Command = {
+  summary: 'Run the Discord simulator: gateway, REST and a control API on one port, no token needed',
+  usage:
+    'shardwire simulator [--port 8080] [--host 127.0.0.1] [--guilds N] [--seed S] [--heartbeat-interval ms] [--resume-window ms] [--log-level info]',
+  async run({ flags, env }) {
+    const config = loadSimulatorConfig({ env, flags });
+    const logger = createLogger({ name: 'simulator', level: config.logLevel });
+    const sim = await startSimulator({
+      port: config.port,
+      host: config.host,
+      guilds: config.guilds,
+      ...(config.seed !== undefined ? { seed: config.seed } : {}),
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
+      resumeWindowMs: config.resumeWindowMs,
+      logger,
+    });
+    process.stdout.write(
+      [
+        `Discord simulator listening on ${sim.url}`,
+        `  REST base URL:  ${sim.restUrl}`,
+        `  Gateway URL:    ${sim.gatewayUrl}`,
+        `  Control API:    ${sim.url}/_sim`,
+        `  Bot token:      ${sim.defaultBot.token}`,
+        `  Bot id:         ${sim.defaultBot.id}`,
+        '',
+      ].join('\n'),
+    );
+    const shutdown = new Shutdown(logger);
+    shutdown.add('simulator', () => sim.close());
+    await new Promise<void>((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        process.once(signal, () => void shutdown.run(signal).then(resolve));
+      }
+    });
+  },
+};
+
+export default command;

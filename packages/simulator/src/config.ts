@@ -1,0 +1,43 @@
+/** The simulator's settings, from environment variables and `shardwire simulator` flags (flags win). */
+import { type Flags, loadConfig, schemas } from '@shardwire/core';
+import { z } from 'zod';
+
+export const simulatorSettings = {
+  port: { env: 'SIM_PORT', flag: 'port', schema: schemas.port(8080), doc: 'Port of the simulator (REST, gateway and /_sim)' },
+  host: { env: 'SIM_HOST', flag: 'host', schema: schemas.host('127.0.0.1'), doc: 'Address the simulator listens on' },
+  guilds: {
+    env: 'SIM_GUILDS',
+    flag: 'guilds',
+    schema: schemas.nonNegativeInt(1),
+    doc: 'Guilds created at start with the default bot',
+  },
+  seed: {
+    env: 'SIM_SEED',
+    flag: 'seed',
+    schema: z.coerce
+      .number({ message: 'expected an integer seed' })
+      .int({ message: 'expected an integer seed' })
+      .min(0, { message: 'expected a non-negative integer seed' })
+      .optional(),
+    doc: 'Seed for deterministic names, ids and tokens (random when unset)',
+  },
+  heartbeatIntervalMs: {
+    env: 'SIM_HEARTBEAT_INTERVAL_MS',
+    flag: 'heartbeat-interval',
+    schema: schemas.positiveInt(41_250),
+    doc: "HELLO's heartbeat_interval in ms",
+  },
+  resumeWindowMs: {
+    env: 'SIM_RESUME_WINDOW_MS',
+    flag: 'resume-window',
+    schema: schemas.positiveInt(120_000),
+    doc: 'How long a dropped gateway session stays resumable, in ms',
+  },
+  logLevel: { env: 'LOG_LEVEL', flag: 'log-level', schema: schemas.logLevel(), doc: 'Log level' },
+};
+
+export type SimulatorConfig = ReturnType<typeof loadSimulatorConfig>;
+
+export function loadSimulatorConfig(sources: { env?: Record<string, string | undefined>; flags?: Flags } = {}) {
+  return loadConfig(simulatorSettings, sources);
+}
