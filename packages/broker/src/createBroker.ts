@@ -2,7 +2,7 @@
 import type { Broker } from './Broker.js';
 import type { BrokerDeps } from './deps.js';
 
-export const SUPPORTED_SCHEMES = ['memory:'] as const;
+export const SUPPORTED_SCHEMES = ['memory:', 'amqp://', 'amqps://', 'nats://'] as const;
 
 export async function createBroker(url: string, deps: BrokerDeps = {}): Promise<Broker> {
   const scheme = schemeOf(url);
@@ -10,6 +10,11 @@ export async function createBroker(url: string, deps: BrokerDeps = {}): Promise<
     case 'memory:': {
       const { MemoryBroker } = await import('./memory/MemoryBroker.js');
       return new MemoryBroker(deps);
+    }
+    case 'amqp:':
+    case 'amqps:': {
+      const { AmqpBroker } = await import('./amqp/AmqpBroker.js');
+      return AmqpBroker.connect(url, deps);
     }
     default:
       throw new Error(
