@@ -1,7 +1,16 @@
 import type { Broker, Delivery, Handler } from '@shardwire/broker';
-import { DiscordAPIError } from '@shardwire/rest';
+import { DiscordAPIError, type Rest } from '@shardwire/rest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createHarness, envelope, type Harness, messageEnvelope, publishEnvelope } from './testing/index.js';
+import type { CommandContext } from './commands/Command.js';
+import {
+  captureLogs,
+  createHarness,
+  envelope,
+  type Harness,
+  messageEnvelope,
+  publishEnvelope,
+} from './testing/index.js';
+import { createWorker } from './Worker.js';
 
 let harness: Harness;
 afterEach(() => harness?.close());
@@ -196,6 +205,46 @@ describe('worker delivery', () => {
     await stopping;
     expect(finished).toBe(true);
     expect(harness.worker.running).toBe(false);
+  });
+
+  it('aborts handlers still running after the stop grace period; their envelope goes back to the group', async () => {
+    let waiting = 0;
+    const hanging: Rest = {
+      request: (request) => {
+        waiting++;
+        return new Promise((_, reject) =>
+          request.signal?.addEventListener('abort', () => reject(request.signal?.reason)),
+        );
+      },
+    };
+    harness = await createHarness({ rest: hanging });
+    const echo = {
+      name: 'echo',
+      description: 'echo',
+      run: (ctx: CommandContext) => ctx.reply(ctx.argText).then(() => {}),
+    };
+    harness.worker.command(echo);
+    await harness.worker.start();
+    await publishEnvelope(harness.broker, messageEnvelope('!echo again'));
+    await vi.waitFor(() => expect(waiting).toBe(1));
+    await harness.worker.stop({ graceMs: 0 });
+    expect(harness.logs.some((l) => l.msg.includes('aborting them'))).toBe(true);
+    expect(harness.logs.find((l) => l.msg.includes('will be redelivered'))?.err).toMatchObject({
+      message: 'worker stopping: handler cut short after 0 ms',
+    });
+
+    // Another worker of the group picks the envelope up and answers it.
+    const next = createWorker({
+      broker: harness.broker,
+      rest: harness.rest,
+      cache: harness.cache.asCache(),
+      group: harness.worker.group,
+      logger: captureLogs().logger,
+    });
+    next.command(echo);
+    await next.start();
+    await vi.waitFor(() => expect(harness.rest.contents).toEqual(['again']));
+    await next.stop();
   });
 
   it('answers every message posted while it was stopped, once each, after start()', async () => {

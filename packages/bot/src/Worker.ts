@@ -49,6 +49,8 @@ export interface WorkerOptions {
   /** Envelopes remembered to skip redelivered duplicates in this process. Default 10,000; 0 turns it off. */
   dedupeCapacity?: number;
   clock?: Clock;
+  /** How long `stop()` lets handlers in flight finish before aborting their `ctx.signal`. Default 3,000 ms. */
+  stopGraceMs?: number;
   /** Registers `shardwire_worker_*` metrics here. */
   metrics?: Registry;
 }
@@ -73,13 +75,22 @@ export interface Worker {
   declare(): Promise<void>;
   /** Starts consuming the group. Register handlers first. */
   start(): Promise<void>;
-  /** Stops consuming and waits for handlers in flight; unacked envelopes go back to the group. */
-  stop(): Promise<void>;
+  /**
+   * Stops consuming and waits for handlers in flight; unacked envelopes go back to the group.
+   * After `graceMs` (default the worker's `stopGraceMs`) the handlers' `ctx.signal` is aborted.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
   readonly running: boolean;
 }
 
 export const DEFAULT_GROUP = 'workers';
 export const DEFAULT_MAX_DELIVERIES = 5;
+export const DEFAULT_STOP_GRACE_MS = 3_000;
+
+function validGrace(ms: number, name: string): number {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`${name} must be a number of ms >= 0`);
+  return ms;
+}
 
 export function createWorker(options: WorkerOptions): Worker {
   return new BrokerWorker(options);
@@ -91,12 +102,16 @@ class BrokerWorker implements Worker {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #maxDeliveries: number;
+  readonly #stopGraceMs: number;
   readonly #metrics: WorkerMetrics;
   readonly #seen: RecentlyHandled;
   readonly #handlers: Handlers;
   // Envelopes being handled now, so a duplicate delivered meanwhile waits for the first to finish.
   readonly #inFlight = new Map<string, Promise<void>>();
   #subscription: Subscription | undefined;
+  // Aborted when a stop's grace period runs out; a new one per start.
+  #abort = new AbortController();
+  #stopping: Promise<void> | undefined;
   #starting: Promise<void> | undefined;
 
   constructor(options: WorkerOptions) {
@@ -112,6 +127,7 @@ class BrokerWorker implements Worker {
     this.#logger = options.logger ?? createLogger({ name: 'worker' });
     this.#clock = options.clock ?? systemClock;
     this.#maxDeliveries = maxDeliveries;
+    this.#stopGraceMs = validGrace(options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS, 'stopGraceMs');
     this.#metrics = options.metrics ? createWorkerMetrics(options.metrics) : noMetrics;
     this.#seen = new RecentlyHandled(options.dedupeCapacity ?? 10_000);
     this.#handlers = {
@@ -175,6 +191,7 @@ class BrokerWorker implements Worker {
 
   async #start(): Promise<void> {
     const patterns = this.#requirePatterns();
+    this.#abort = new AbortController();
     this.#subscription = await this.#options.broker.consume(
       this.group,
       patterns,
@@ -188,12 +205,22 @@ class BrokerWorker implements Worker {
     this.#logger.info({ group: this.group, patterns, commands: this.commands.length }, 'worker started');
   }
 
-  async stop(): Promise<void> {
+  async stop(options: { graceMs?: number } = {}): Promise<void> {
     await this.#starting?.catch(() => {});
     const subscription = this.#subscription;
-    if (!subscription) return;
+    if (!subscription) return this.#stopping;
     this.#subscription = undefined;
-    await subscription.close();
+    const graceMs = validGrace(options.graceMs ?? this.#stopGraceMs, 'graceMs');
+    const abort = this.#abort;
+    const timer = this.#clock.setTimeout(() => {
+      this.#logger.warn(
+        { group: this.group, graceMs },
+        'handlers still running after the grace period; aborting them',
+      );
+      abort.abort(new Error(`worker stopping: handler cut short after ${graceMs} ms`));
+    }, graceMs);
+    this.#stopping = subscription.close().finally(() => timer.cancel());
+    await this.#stopping;
     this.#logger.info({ group: this.group }, 'worker stopped');
   }
 
@@ -227,6 +254,7 @@ class BrokerWorker implements Worker {
         cache: this.#options.cache,
         logger: this.#logger,
         clock: this.#clock,
+        signal: this.#abort.signal,
       },
       this.#seen,
     );

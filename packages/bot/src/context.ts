@@ -23,6 +23,11 @@ export interface EventContext {
   readonly logger: Logger;
   readonly clock: Clock;
   /**
+   * Aborted when the worker stops and its grace period is over; pass it to long waits. `send` and
+   * `reply` pass it to Rest. A handler cut short nacks its envelope, which goes back to the group.
+   */
+  readonly signal: AbortSignal;
+  /**
    * Posts a message to a channel (`POST /channels/:id/messages`). Mentions are off unless the body
    * sets `allowed_mentions`; a nonce derived from the envelope makes a redelivered handler's post
    * idempotent on Discord's side (`enforce_nonce`).
@@ -46,6 +51,7 @@ export interface ContextBase {
   cache: Cache;
   logger: Logger;
   clock: Clock;
+  signal: AbortSignal;
 }
 
 /** A context for one handler's run over one envelope; `handlerKey` seeds its reply nonces. */
@@ -60,6 +66,7 @@ export function createEventContext(base: ContextBase, handlerKey: string): Event
         typeof message === 'string' ? { content: message } : message;
       return base.rest.request<APIMessage>({
         method: 'POST',
+        signal: base.signal,
         path: `/channels/${encodeURIComponent(channelId)}/messages`,
         body: {
           allowed_mentions: { parse: [] },

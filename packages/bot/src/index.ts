@@ -9,6 +9,7 @@ export {
   createWorker,
   DEFAULT_GROUP,
   DEFAULT_MAX_DELIVERIES,
+  DEFAULT_STOP_GRACE_MS,
   type EventHandler,
   type Worker,
   type WorkerOptions,
