@@ -16,3 +16,16 @@ describe('createCache', () => {
     await expect(createCache(url)).rejects.toThrow(message);
   });
 });
+
+describe.skipIf(!process.env.REDIS_URL)('createCache with redis://', () => {
+  it('picks the Redis backend', async () => {
+    const cache = await createCache(process.env.REDIS_URL, { keyPrefix: `test:cache:factory${process.pid}` });
+    expect((await cache.stats()).backend).toBe('redis');
+    expect(await cache.guildCount()).toBe(0);
+    await cache.close();
+  });
+
+  it('names CACHE_URL when Redis cannot be reached', async () => {
+    await expect(createCache('redis://127.0.0.1:1')).rejects.toThrow(/CACHE_URL: cannot connect to Redis/);
+  });
+});

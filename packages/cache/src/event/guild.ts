@@ -39,7 +39,7 @@ export async function guildCreate(ctx: EventContext, d: GatewayGuildCreateDispat
     return [{ type: 'guild.put', guildId, shard, guild: merge(old, { id: guildId, unavailable: true }) }];
   }
   // A GUILD_CREATE is the whole guild: start afresh so nothing stale survives an outage.
-  const ops: Op[] = [{ type: 'guild.drop', guildId }];
+  const ops: Op[] = [{ type: 'guild.drop', guildId, replacing: true }];
   ops.push({ type: 'guild.put', guildId, shard, guild: { ...guildFields(d), unavailable: false } });
   if (policy.wants('channel')) {
     for (const channel of d.channels ?? []) {

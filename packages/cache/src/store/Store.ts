@@ -21,8 +21,8 @@ export type MemberFields = Omit<CachedMember, 'user'>;
 
 export type Op =
   | { type: 'guild.put'; guildId: string; shard: number; guild: CachedGuild }
-  /** Removes the guild and everything under it. */
-  | { type: 'guild.drop'; guildId: string }
+  /** Removes the guild and everything under it; `replacing` when a full `guild.put` follows (GUILD_CREATE). */
+  | { type: 'guild.drop'; guildId: string; replacing?: boolean }
   | { type: 'channel.put'; guildId: string; channel: CachedChannel }
   | { type: 'channel.drop'; guildId: string; channelId: string }
   | { type: 'role.put'; guildId: string; role: CachedRole }

@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Policy } from '../options.js';
+import { StoreCache } from '../StoreCache.js';
+import { runCacheContract } from '../testing/contract.js';
+import { guildCreate } from '../testing/payloads.js';
+import { RedisStore } from './RedisStore.js';
+
+const url = process.env.REDIS_URL;
+
+/** A store on its own random prefix that deletes its keys when closed. */
+class TestRedisStore extends RedisStore {
+  override async close(): Promise<void> {
+    const stream =
+      this.client instanceof Redis
+        ? this.client.scanStream({ match: `${this.keys.prefix}:*`, count: 500 })
+        : undefined;
+    for await (const batch of stream ?? [])
+      if ((batch as string[]).length > 0) await this.client.unlink(...(batch as string[]));
+    await this.client.quit();
+  }
+}
+
+function makeStore(options?: ConstructorParameters<typeof Policy>[0]): TestRedisStore {
+  const prefix = `test:cache:${randomBytes(6).toString('hex')}`;
+  return new TestRedisStore(new Redis(url!), new Policy(options), { prefix });
+}
+
+describe.skipIf(!url)('redis cache', () => {
+  runCacheContract('redis', async (options) => new StoreCache(makeStore(options), options));
+
+  const stores: TestRedisStore[] = [];
+  afterAll(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+  });
+
+  it('writes a GUILD_CREATE of 1,000 members in one round trip, as packed bytes', async () => {
+    const store = makeStore();
+    stores.push(store);
+    const cache = new StoreCache(store);
+    const g = guildCreate({ members: 1000, channels: 50, roles: 30 });
+    await cache.apply('GUILD_CREATE', g, 0);
+    expect(store.writeRoundTrips).toBe(1);
+    expect((await cache.members(g.id, { limit: 1000 })).items).toHaveLength(1000);
+    // No JSON per field: a member is a few dozen bytes.
+    const raw = await store.client.hgetBuffer(store.keys.members(g.id), g.members[1]!.user.id);
+    expect(raw!.length).toBeLessThan(40);
+    expect(raw!.toString('latin1')).not.toContain('{');
+  });
+
+  it('keeps each guild in one hash slot (cluster-safe keys)', () => {
+    const store = makeStore();
+    stores.push(store);
+    const keys = store.keys.allOfGuild('123456789012345678');
+    const tags = new Set(keys.map((k) => /\{([^}]*)\}/.exec(k)?.[1]));
+    expect(tags).toEqual(new Set(['g123456789012345678']));
+  });
+});
