@@ -1,9 +1,11 @@
+export * from './config.js';
 export * from './identify/IdentifyThrottler.js';
 export * from './identify/MemoryIdentifyThrottler.js';
 export * from './identify/RedisIdentifyThrottler.js';
 export * from './manager/ShardManager.js';
 export * from './metrics.js';
 export * from './publish/ShardPipeline.js';
+export * from './service.js';
 export * from './sessionStore/MemorySessionStore.js';
 export * from './sessionStore/RedisSessionStore.js';
 export * from './sessionStore/SessionStore.js';
@@ -11,3 +13,5 @@ export * from './shard/closeCodes.js';
 export type { Compression } from './shard/compression/index.js';
 export * from './shard/session.js';
 export * from './shard/shard.js';
+export * from './shardIds.js';
+export * from './stores.js';

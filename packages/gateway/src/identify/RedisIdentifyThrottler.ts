@@ -17,7 +17,10 @@ export interface RedisIdentifyThrottlerOptions {
   logger?: Logger;
 }
 
-// KEYS[1] bucket lock, KEYS[2] budget; ARGV interval ms, remaining, reset after ms.
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+// KEYS[1] bucket lock, KEYS[2] budget; ARGV interval ms, total, day ms.
+// The budget key expires when Discord resets the limit; a missing key means a fresh day's total.
 // Returns {1, left} on success, {0, wait ms} while the bucket is held, {-1, wait ms} when the budget is out.
 const TAKE = `
 local held = redis.call('PTTL', KEYS[1])
@@ -33,11 +36,39 @@ redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 return {1, left}
 `;
 
+// KEYS[1] budget; ARGV remaining, reset after ms. Never raises a budget other processes already spent from.
+const SYNC = `
+local budget = redis.call('GET', KEYS[1])
+if not budget then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+elseif tonumber(ARGV[1]) < tonumber(budget) then
+  redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
+end
+return 1
+`;
+
 export class RedisIdentifyThrottler implements IdentifyThrottler {
   readonly #options: RedisIdentifyThrottlerOptions;
+  #synced: Promise<unknown> | undefined;
 
   constructor(options: RedisIdentifyThrottlerOptions) {
     this.#options = options;
+  }
+
+  /**
+   * Seeds the shared budget from Discord's `remaining` and `reset_after`, or lowers it to them:
+   * another process may have read the same numbers and spent some already, so it never rises.
+   */
+  #sync(): Promise<unknown> {
+    const { redis, limit } = this.#options;
+    this.#synced ??= redis.eval(
+      SYNC,
+      1,
+      this.#budgetKey,
+      String(limit.remaining),
+      String(Math.max(1, limit.resetAfter)),
+    );
+    return this.#synced;
   }
 
   get #budgetKey(): string {
@@ -47,6 +78,7 @@ export class RedisIdentifyThrottler implements IdentifyThrottler {
   async waitForIdentify(shardId: number, signal?: AbortSignal): Promise<void> {
     const { redis, keyPrefix, limit, logger } = this.#options;
     const bucketKey = `${keyPrefix}:identify:bucket:${shardId % Math.max(1, limit.maxConcurrency)}`;
+    await this.#sync();
     for (;;) {
       signal?.throwIfAborted();
       const [state, value] = (await redis.eval(
@@ -55,8 +87,8 @@ export class RedisIdentifyThrottler implements IdentifyThrottler {
         bucketKey,
         this.#budgetKey,
         String(this.#options.intervalMs ?? 5_000),
-        String(limit.remaining),
-        String(Math.max(1, limit.resetAfter)),
+        String(limit.total),
+        String(DAY_MS),
       )) as [number, number];
       if (state === 1) {
         const warning = budgetWarning(value, limit.total);

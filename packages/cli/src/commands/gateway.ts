@@ -1,0 +1,47 @@
+/** `shardwire gateway`: the shards of a bot, publishing every dispatch to the broker. */
+import { createBroker } from '@shardwire/broker';
+import { createCache } from '@shardwire/cache';
+import { createLogger, createMetricsRegistry, loadConfig, Shutdown } from '@shardwire/core';
+import { gatewaySettings, startGatewayService } from '@shardwire/gateway';
+import { RestClient } from '@shardwire/rest';
+import type { Command } from './Command.js';
+
+const command: Command = {
+  summary: 'Run the gateway: hold the shards, update the cache, publish every dispatch to the broker',
+  usage: [
+    'shardwire gateway [--shards auto|N] [--shard-ids 0-7,12] [--intents 33281] [--compression zlib-stream]',
+    '                  [--api-url https://discord.com/api] [--broker-url memory:] [--cache-url memory:]',
+    '                  [--session-store-url redis://…] [--identify-url redis://…] [--port 8082] [--log-level info]',
+    'The token comes from DISCORD_TOKEN.',
+  ].join('\n'),
+  async run({ flags, env }) {
+    const config = loadConfig(gatewaySettings, { env, flags });
+    const logger = createLogger({ name: 'gateway', level: config.logLevel });
+    const registry = createMetricsRegistry('gateway');
+    const shutdown = new Shutdown(logger);
+    const broker = await createBroker(config.brokerUrl, { logger, registry });
+    shutdown.add('broker', () => broker.close());
+    const cache = await createCache(config.cacheUrl, { logger });
+    shutdown.add('cache', () => cache.close());
+    const rest = new RestClient({ token: config.token, baseUrl: config.apiUrl, logger });
+    shutdown.add('rest', () => rest.close());
+    const service = await startGatewayService(config, { broker, cache, rest, logger, registry }).catch(
+      async (err: unknown) => {
+        await shutdown.run('start-up failed');
+        throw err;
+      },
+    );
+    shutdown.add('gateway', () => service.close());
+    logger.info(
+      { shards: service.manager.shards.size, shardCount: service.manager.shardCount, ops: service.url },
+      `gateway running: /healthz and /metrics on ${service.url}`,
+    );
+    await new Promise<void>((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        process.once(signal, () => void shutdown.run(signal).then(resolve));
+      }
+    });
+  },
+};
+
+export default command;

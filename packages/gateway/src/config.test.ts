@@ -1,0 +1,65 @@
+import { ConfigError, loadConfig } from '@shardwire/core';
+import { describe, expect, it } from 'vitest';
+import { gatewaySettings } from './config.js';
+import { parseShardIds } from './shardIds.js';
+
+describe('gateway config', () => {
+  it('has defaults for everything but the token', () => {
+    const config = loadConfig(gatewaySettings, { env: { DISCORD_TOKEN: 'x' } });
+    expect(config).toMatchObject({
+      shardCount: 'auto',
+      shardIds: undefined,
+      compression: 'zlib-stream',
+      brokerUrl: 'memory:',
+      sessionStoreUrl: 'memory:',
+      port: 8082,
+    });
+  });
+
+  it('reads flags over the environment', () => {
+    const config = loadConfig(gatewaySettings, {
+      env: { DISCORD_TOKEN: 'x', SHARD_COUNT: '8' },
+      flags: { shards: '16', 'shard-ids': '0-3,8', presence: '{"status":"idle"}' },
+    });
+    expect(config.shardCount).toBe(16);
+    expect(config.shardIds).toEqual([0, 1, 2, 3, 8]);
+    expect(config.presence).toEqual({ status: 'idle' });
+  });
+
+  it('names the variable and never echoes the token', () => {
+    const run = () =>
+      loadConfig(gatewaySettings, {
+        env: { DISCORD_TOKEN: '', SHARD_COUNT: 'many', SESSION_STORE_URL: 'postgres://x', SHARD_IDS: '3-1' },
+      });
+    expect(run).toThrow(ConfigError);
+    const message = (() => {
+      try {
+        run();
+      } catch (err) {
+        return (err as Error).message;
+      }
+    })()!;
+    expect(message).toContain('DISCORD_TOKEN: expected the bot token');
+    expect(message).toContain('SHARD_COUNT (--shards): expected auto or a positive integer, got "many"');
+    expect(message).toContain('SESSION_STORE_URL (--session-store-url): expected memory: or a redis:// URL');
+    expect(message).toContain('SHARD_IDS (--shard-ids): range "3-1" runs backwards');
+  });
+});
+
+describe('parseShardIds', () => {
+  it.each([
+    ['0', [0]],
+    ['0-3', [0, 1, 2, 3]],
+    ['5, 1-2 ,5', [1, 2, 5]],
+  ])('%s', (text, ids) => {
+    expect(parseShardIds(text)).toEqual(ids);
+  });
+
+  it.each([
+    ['a', '"a" is not a shard id or range'],
+    ['', 'expected at least one shard id'],
+    ['-1', '"-1" is not a shard id or range'],
+  ])('refuses %s', (text, message) => {
+    expect(() => parseShardIds(text)).toThrow(message);
+  });
+});

@@ -1,0 +1,131 @@
+/** The gateway service's settings: read once, from the environment and `shardwire gateway` flags. */
+import { type ConfigOf, type SettingsSpec, schemas } from '@shardwire/core';
+import { z } from 'zod';
+import { parseShardIds } from './shardIds.js';
+
+/** An optional string turned into a value by `parse`; what it throws becomes the setting's error. */
+function optionalParsed<T>(parse: (text: string) => T) {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      try {
+        return parse(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+}
+
+function parsePresence(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new Error('expected a JSON presence object');
+  }
+}
+
+const storeUrl = z
+  .string()
+  .default('memory:')
+  .refine((value) => value === 'memory:' || /^rediss?:\/\//.test(value), {
+    message: 'expected memory: or a redis:// URL',
+  });
+
+export const gatewaySettings = {
+  token: {
+    env: 'DISCORD_TOKEN',
+    schema: z.string({ message: 'expected the bot token' }).min(1, { message: 'expected the bot token' }),
+    doc: 'Bot token the shards identify with.',
+    secret: true,
+  },
+  apiUrl: {
+    env: 'DISCORD_API_URL',
+    flag: 'api-url',
+    schema: schemas.url(['http', 'https']).default('https://discord.com/api'),
+    doc: 'Base URL of the HTTP API without the version (Discord, the simulator or the rest-proxy).',
+  },
+  gatewayUrl: {
+    env: 'DISCORD_GATEWAY_URL',
+    flag: 'gateway-url',
+    schema: schemas.url(['ws', 'wss']).optional(),
+    doc: 'Overrides the gateway URL that `GET /gateway/bot` returns.',
+  },
+  intents: {
+    env: 'GATEWAY_INTENTS',
+    flag: 'intents',
+    schema: schemas.nonNegativeInt(33281),
+    doc: 'Gateway intents bitfield (default GUILDS | GUILD_MESSAGES | MESSAGE_CONTENT = 33281).',
+  },
+  shardCount: {
+    env: 'SHARD_COUNT',
+    flag: 'shards',
+    schema: z
+      .union([z.literal('auto'), z.coerce.number().int().positive()], {
+        message: 'expected auto or a positive integer',
+      })
+      .default('auto'),
+    doc: "Total shards of the bot, or `auto` for Discord's recommendation.",
+  },
+  shardIds: {
+    env: 'SHARD_IDS',
+    flag: 'shard-ids',
+    schema: optionalParsed(parseShardIds),
+    doc: 'Shards this process owns, e.g. `0-7,12` (default all), so several processes split one bot.',
+  },
+  compression: {
+    env: 'GATEWAY_COMPRESSION',
+    flag: 'compression',
+    schema: z
+      .enum(['none', 'zlib-stream', 'zstd-stream'], { message: 'expected none, zlib-stream or zstd-stream' })
+      .default('zlib-stream'),
+    doc: 'Transport compression of the gateway connections.',
+  },
+  presence: {
+    env: 'GATEWAY_PRESENCE',
+    flag: 'presence',
+    schema: optionalParsed(parsePresence),
+    doc: 'Presence sent with IDENTIFY, as JSON (`{"status":"online","activities":[...]}`).',
+  },
+  brokerUrl: {
+    env: 'BROKER_URL',
+    flag: 'broker-url',
+    schema: z.string().default('memory:'),
+    doc: 'Broker the envelopes are published to (`memory:`, `amqp://...`, `nats://...`).',
+  },
+  cacheUrl: {
+    env: 'CACHE_URL',
+    flag: 'cache-url',
+    schema: z.string().default('memory:'),
+    doc: 'Cache the shards update (`memory:` or `redis://...`).',
+  },
+  sessionStoreUrl: {
+    env: 'SESSION_STORE_URL',
+    flag: 'session-store-url',
+    schema: storeUrl,
+    doc: 'Where shard sessions are kept so a restart RESUMEs (`memory:` or `redis://...`).',
+  },
+  identifyUrl: {
+    env: 'IDENTIFY_URL',
+    flag: 'identify-url',
+    schema: storeUrl,
+    doc: 'Identify coordination: `memory:` (one process) or `redis://...` (processes sharing a bot).',
+  },
+  host: {
+    env: 'GATEWAY_HOST',
+    flag: 'host',
+    schema: schemas.host('127.0.0.1'),
+    doc: 'Address of /healthz and /metrics.',
+  },
+  port: {
+    env: 'GATEWAY_PORT',
+    flag: 'port',
+    schema: schemas.port(8082),
+    doc: 'Port of /healthz and /metrics (0: any).',
+  },
+  logLevel: { env: 'LOG_LEVEL', flag: 'log-level', schema: schemas.logLevel(), doc: 'Log level.' },
+} satisfies SettingsSpec;
+
+export type GatewayConfig = ConfigOf<typeof gatewaySettings>;

@@ -1,0 +1,162 @@
+/** The ShardManager against the simulator, with the memory broker, the memory cache and RestClient. */
+import { MemoryBroker } from '@shardwire/broker';
+import { createCache } from '@shardwire/cache';
+import { type Envelope, shardIdOf } from '@shardwire/core';
+import { RestClient } from '@shardwire/rest';
+import { type RunningSimulator, startSimulator } from '@shardwire/simulator';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MemoryIdentifyThrottler } from '../identify/MemoryIdentifyThrottler.js';
+import { ShardManager } from '../manager/ShardManager.js';
+import { TcpProxy } from '../testing/tcpProxy.js';
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface SimStats {
+  identifies: number;
+  resumes: number;
+  shards: { bot: string; shard: [number, number] | number; session: string; seq: number }[];
+}
+
+async function setup(options: { guilds: number; shards: number; proxy?: boolean }) {
+  const sim = await startSimulator({ port: 0, guilds: options.guilds, heartbeatIntervalMs: 2_000 });
+  cleanups.push(() => sim.close());
+  const broker = new MemoryBroker();
+  cleanups.push(() => broker.close());
+  const cache = await createCache('memory:');
+  cleanups.push(() => cache.close());
+  const rest = new RestClient({ token: sim.defaultBot.token, baseUrl: `${sim.url}/api` });
+  cleanups.push(() => rest.close());
+  const received: Envelope[] = [];
+  await broker.consume<Envelope>('test', 'events.#', (delivery) => {
+    received.push(delivery.body);
+  });
+  let proxy: TcpProxy | undefined;
+  if (options.proxy) {
+    proxy = await TcpProxy.start(Number(new URL(sim.gatewayUrl).port));
+    cleanups.push(() => proxy!.close());
+  }
+  const manager = new ShardManager({
+    token: sim.defaultBot.token,
+    intents: 513, // GUILDS | GUILD_MESSAGES
+    rest,
+    broker,
+    cache,
+    shardCount: options.shards,
+    compression: 'zlib-stream',
+    // The simulator's bucket rule is Discord's; 50 ms instead of 5 s keeps the test short.
+    identifyThrottler: (limit, { clock }) => new MemoryIdentifyThrottler({ limit, clock, intervalMs: 50 }),
+    ...(proxy ? { gatewayUrl: `ws://127.0.0.1:${proxy.port}` } : {}),
+  });
+  cleanups.push(() => manager.stop());
+  return { sim, broker, cache, manager, received, proxy };
+}
+
+const stats = async (sim: RunningSimulator) =>
+  (await (await fetch(`${sim.url}/_sim/stats`)).json()) as SimStats;
+
+async function postMessage(sim: RunningSimulator, channelId: string, content: string): Promise<string> {
+  const response = await fetch(`${sim.url}/_sim/channels/${channelId}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ content }),
+  });
+  if (response.status !== 201) throw new Error(`post failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { id: string }).id;
+}
+
+async function textChannels(sim: RunningSimulator): Promise<string[]> {
+  const guilds = (await (await fetch(`${sim.url}/_sim/guilds`)).json()) as {
+    id: string;
+    system_channel_id: string;
+  }[];
+  return guilds.map((g) => g.system_channel_id);
+}
+
+/** Every seq the simulator dispatched on each live session reached the broker. */
+async function expectNothingLost(sim: RunningSimulator, received: Envelope[]): Promise<void> {
+  const { shards } = await stats(sim);
+  for (const session of shards) {
+    const shard = Array.isArray(session.shard) ? session.shard[0] : session.shard;
+    const seqs = new Set(
+      received.filter((e) => e.shard === shard && e.id.includes(`:${session.session}:`)).map((e) => e.seq),
+    );
+    const missing = Array.from({ length: session.seq }, (_, i) => i + 1).filter((seq) => !seqs.has(seq));
+    expect({ shard, missing }).toEqual({ shard, missing: [] });
+  }
+}
+
+describe('ShardManager against the simulator', () => {
+  it('brings up 4 shards: READY, every guild in the cache and its GUILD_CREATE in the broker', async () => {
+    const { sim, cache, manager, received } = await setup({ guilds: 40, shards: 4 });
+    await manager.start();
+    await manager.waitUntilReady();
+    await vi.waitFor(async () => expect(await cache.guildCount()).toBe(40), { timeout: 10_000 });
+    const creates = received.filter((e) => e.t === 'GUILD_CREATE');
+    await vi.waitFor(() => expect(received.filter((e) => e.t === 'GUILD_CREATE')).toHaveLength(40));
+    for (const envelope of creates) {
+      expect(envelope.shard).toBe(shardIdOf(envelope.guildId as never, 4));
+      expect(envelope.bot).toBe(sim.defaultBot.id);
+    }
+    expect(
+      received
+        .filter((e) => e.t === 'READY')
+        .map((e) => e.shard)
+        .sort(),
+    ).toEqual([0, 1, 2, 3]);
+    const s = await stats(sim);
+    expect(s.identifies).toBe(4);
+    expect(manager.health().ok).toBe(true);
+  });
+
+  it('resumes after network drops under load and loses no event', async () => {
+    const { sim, manager, received, proxy } = await setup({ guilds: 8, shards: 2, proxy: true });
+    await manager.start();
+    await manager.waitUntilReady();
+    const channels = await textChannels(sim);
+    const posted: string[] = [];
+    let dropped = 0;
+    const post = async () =>
+      posted.push(...(await Promise.all(channels.map((c) => postMessage(sim, c, 'm')))));
+    for (let round = 0; round < 5; round++) {
+      await post();
+      dropped += proxy!.dropAll();
+      await post();
+    }
+    expect(dropped).toBeGreaterThan(0);
+    await vi.waitFor(
+      () => expect(received.filter((e) => e.t === 'MESSAGE_CREATE')).toHaveLength(posted.length),
+      {
+        timeout: 15_000,
+      },
+    );
+    await manager.waitUntilReady();
+    const s = await stats(sim);
+    expect(s.identifies).toBe(2);
+    expect(s.resumes).toBeGreaterThan(0);
+    await expectNothingLost(sim, received);
+    const ids = new Set(
+      received.filter((e) => e.t === 'MESSAGE_CREATE').map((e) => (e.d as { id: string }).id),
+    );
+    expect([...ids].sort()).toEqual([...posted].sort());
+  });
+
+  it('sends REQUEST_GUILD_MEMBERS from the broker and publishes the chunk with its nonce', async () => {
+    const { sim, broker, manager, received } = await setup({ guilds: 2, shards: 1 });
+    await manager.start();
+    await manager.waitUntilReady();
+    const guild = ((await (await fetch(`${sim.url}/_sim/guilds`)).json()) as { id: string }[])[0]!;
+    await broker.publish('gateway.commands.0', {
+      type: 'request_guild_members',
+      shard: 0,
+      data: { guild_id: guild.id, query: 'a', limit: 10, nonce: 'n-42' },
+    });
+    await vi.waitFor(() =>
+      expect(
+        received.find((e) => e.t === 'GUILD_MEMBERS_CHUNK' && (e.d as { nonce?: string }).nonce === 'n-42'),
+      ).toBeDefined(),
+    );
+  });
+});

@@ -1,0 +1,75 @@
+/** `shardwire gateway` as a service: the shard manager plus `/healthz` and `/metrics`. */
+import type { Broker } from '@shardwire/broker';
+import type { Cache } from '@shardwire/cache';
+import { type Logger, type Registry, registerOpsRoutes } from '@shardwire/core';
+import type { Rest } from '@shardwire/rest';
+import Fastify from 'fastify';
+import type { GatewayConfig } from './config.js';
+import { ShardManager } from './manager/ShardManager.js';
+import { botKeyPrefix, createIdentifyThrottlerFactory, createSessionStore } from './stores.js';
+
+export interface GatewayServiceDeps {
+  broker: Broker;
+  cache: Cache;
+  rest: Rest;
+  logger: Logger;
+  registry: Registry;
+}
+
+export interface GatewayService {
+  manager: ShardManager;
+  /** Base URL of `/healthz` and `/metrics`. */
+  url: string;
+  /** Stops the shards (sessions kept resumable), the HTTP server and the session store. */
+  close(): Promise<void>;
+}
+
+export async function startGatewayService(
+  config: GatewayConfig,
+  deps: GatewayServiceDeps,
+): Promise<GatewayService> {
+  const { logger } = deps;
+  const keyPrefix = botKeyPrefix(config.token);
+  const sessionStore = createSessionStore(config.sessionStoreUrl, keyPrefix, logger);
+  const manager = new ShardManager({
+    token: config.token,
+    intents: config.intents,
+    rest: deps.rest,
+    broker: deps.broker,
+    cache: deps.cache,
+    sessionStore,
+    identifyThrottler: createIdentifyThrottlerFactory(config.identifyUrl, keyPrefix, logger),
+    shardCount: config.shardCount,
+    ...(config.shardIds ? { shardIds: config.shardIds } : {}),
+    ...(config.gatewayUrl ? { gatewayUrl: config.gatewayUrl } : {}),
+    compression: config.compression === 'none' ? null : config.compression,
+    ...(config.presence !== undefined ? { presence: config.presence } : {}),
+    logger,
+    metrics: deps.registry,
+  });
+  manager.on('fatal', (err) => logger.error({ shard: err.shardId, code: err.code }, err.message));
+
+  const app = Fastify({ logger: false });
+  registerOpsRoutes(app, { registry: deps.registry, health: () => manager.health() });
+  const address = await app.listen({ host: config.host, port: config.port });
+  try {
+    await manager.start();
+  } catch (err) {
+    await app.close();
+    await sessionStore.close();
+    throw err;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    manager,
+    url: address,
+    close() {
+      closing ??= (async () => {
+        await manager.stop();
+        await app.close();
+        await sessionStore.close();
+      })();
+      return closing;
+    },
+  };
+}
