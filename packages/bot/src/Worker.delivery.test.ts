@@ -263,7 +263,9 @@ describe('worker delivery', () => {
     expect(harness.rest.requests).toHaveLength(10);
 
     await harness.worker.start();
-    await vi.waitFor(() => expect(harness.rest.requests.length).toBeGreaterThanOrEqual(1010));
+    await vi.waitFor(() => expect(harness.rest.requests.length).toBeGreaterThanOrEqual(1010), {
+      timeout: 20_000,
+    });
     await harness.worker.stop();
     const answers = harness.rest.contents;
     expect(answers).toHaveLength(1010);
