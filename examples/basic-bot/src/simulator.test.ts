@@ -3,7 +3,8 @@
  * are accepted and show up in the channel as replies by the bot. (The gateway is left out: the
  * envelopes are built here from the messages /_sim posts; `shardwire up`'s end-to-end test covers it.)
  */
-import { createHarness, FakeCache, type Harness, publishEnvelope } from '@shardwire/bot/testing';
+import { createHarness, type Harness, publishEnvelope } from '@shardwire/bot/testing';
+import { type Cache, createCache } from '@shardwire/cache';
 import type { Envelope } from '@shardwire/core';
 import { RestClient } from '@shardwire/rest';
 import { type RunningSimulator, startSimulator } from '@shardwire/simulator';
@@ -14,6 +15,7 @@ import { registerBasicBot } from './index.js';
 describe('basic bot on the simulator', () => {
   let sim: RunningSimulator;
   let rest: RestClient;
+  let cache: Cache;
   let harness: Harness;
   let channelId: string;
   let guildId: string;
@@ -59,7 +61,7 @@ describe('basic bot on the simulator', () => {
   beforeEach(async () => {
     sim = await startSimulator({ guilds: 3, seed: 7 });
     rest = new RestClient({ baseUrl: sim.restUrl.replace(/\/v10$/, ''), token: sim.defaultBot.token });
-    const cache = new FakeCache();
+    cache = await createCache('memory:');
     const guilds = await control<{ id: string; channels: { id: string; type: number }[] }[]>(
       'GET',
       '/guilds',
@@ -67,7 +69,7 @@ describe('basic bot on the simulator', () => {
     for (const guild of guilds) await cache.apply('GUILD_CREATE', guild, 0);
     guildId = guilds[0]!.id;
     channelId = guilds[0]!.channels.find((c) => c.type === 0)!.id;
-    harness = await createHarness({ rest, cache: cache.asCache() });
+    harness = await createHarness({ rest, cache });
     registerBasicBot(harness.worker);
     await harness.worker.start();
   });
@@ -75,6 +77,7 @@ describe('basic bot on the simulator', () => {
   afterEach(async () => {
     await harness.close();
     await rest.close();
+    await cache.close();
     await sim.close();
   });
 
