@@ -3,8 +3,18 @@ import { type Flags, loadConfig, schemas } from '@shardwire/core';
 import { z } from 'zod';
 
 export const simulatorSettings = {
-  port: { env: 'SIM_PORT', flag: 'port', schema: schemas.port(8080), doc: 'Port of the simulator (REST, gateway and /_sim)' },
-  host: { env: 'SIM_HOST', flag: 'host', schema: schemas.host('127.0.0.1'), doc: 'Address the simulator listens on' },
+  port: {
+    env: 'SIM_PORT',
+    flag: 'port',
+    schema: schemas.port(8080),
+    doc: 'Port of the simulator (REST, gateway and /_sim)',
+  },
+  host: {
+    env: 'SIM_HOST',
+    flag: 'host',
+    schema: schemas.host('127.0.0.1'),
+    doc: 'Address the simulator listens on',
+  },
   guilds: {
     env: 'SIM_GUILDS',
     flag: 'guilds',
@@ -38,6 +48,8 @@ export const simulatorSettings = {
 
 export type SimulatorConfig = ReturnType<typeof loadSimulatorConfig>;
 
-export function loadSimulatorConfig(sources: { env?: Record<string, string | undefined>; flags?: Flags } = {}) {
+export function loadSimulatorConfig(
+  sources: { env?: Record<string, string | undefined>; flags?: Flags } = {},
+) {
   return loadConfig(simulatorSettings, sources);
 }

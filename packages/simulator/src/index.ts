@@ -1,4 +1,6 @@
 /** A local Discord: gateway, REST and a control API on one port, for development, tests and benchmarks. */
+
+export { loadSimulatorConfig, type SimulatorConfig, simulatorSettings } from './config.js';
 export { CloseCode } from './gateway/closeCodes.js';
 export { PRIVILEGED_INTENTS } from './gateway/intents.js';
 export {
@@ -11,4 +13,3 @@ export {
 } from './simulator.js';
 export { userIdOfToken } from './state/tokens.js';
 export type { World } from './world/world.js';
-export { loadSimulatorConfig, type SimulatorConfig, simulatorSettings } from './config.js';

@@ -5,8 +5,16 @@ export class SimStats {
   identifies = 0;
   resumes = 0;
   connections = 0;
+  /** Gateway connections by `compress` query value ("none" without one). */
+  readonly compression = new Map<string, number>();
   /** "METHOD /route/:param" → status → count. */
   readonly rest = new Map<string, Map<number, number>>();
+
+  connection(compress: string | null): void {
+    this.connections++;
+    const key = compress || 'none';
+    this.compression.set(key, (this.compression.get(key) ?? 0) + 1);
+  }
 
   restRequest(route: string, status: number): void {
     const byStatus = getOrCreate(this.rest, route, () => new Map<number, number>());

@@ -132,6 +132,7 @@ export function controlRoutes(app: FastifyInstance, options: ControlOptions): vo
     channels: store.channels.size,
     users: store.users.size,
     connections: stats.connections,
+    compression: Object.fromEntries(stats.compression),
     identifies: stats.identifies,
     resumes: stats.resumes,
     shards: [...sessions.all()].map((session) => ({

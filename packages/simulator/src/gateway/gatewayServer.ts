@@ -57,7 +57,7 @@ export class GatewayServer implements ConnectionHandlers {
         logger: this.options.logger,
       });
       this.#connections.add(connection);
-      this.options.stats.connections++;
+      this.options.stats.connection(query.get('compress'));
       const version = query.get('v');
       if (version !== null && !SUPPORTED_VERSIONS.has(version)) {
         connection.close(CloseCode.InvalidApiVersion);

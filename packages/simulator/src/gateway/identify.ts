@@ -23,6 +23,8 @@ const fail = (code: CloseCode, reason: string) => ({ ok: false, code, reason }) 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+/** Discord accepts the token with or without the `Bot ` prefix (oceanic.js sends it with). */
+const bare = (token: string) => (token.startsWith('Bot ') ? token.slice(4) : token);
 
 /** Shape checks only; the token, intents against the bot and the shard's guild count are checked by the caller. */
 export function parseIdentify(d: unknown): Checked<IdentifyData> {
@@ -59,7 +61,7 @@ export function parseIdentify(d: unknown): Checked<IdentifyData> {
     return fail(CloseCode.DecodeError, 'compress must be a boolean');
   return {
     ok: true,
-    value: { token: d.token, intents: d.intents, shard, largeThreshold, compress: d.compress === true },
+    value: { token: bare(d.token), intents: d.intents, shard, largeThreshold, compress: d.compress === true },
   };
 }
 
@@ -68,8 +70,10 @@ export function parseResume(d: unknown): Checked<ResumeData> {
   if (typeof d.token !== 'string' || d.token.length === 0)
     return fail(CloseCode.AuthenticationFailed, 'no token');
   if (typeof d.session_id !== 'string') return fail(CloseCode.DecodeError, 'session_id must be a string');
-  if (!isInt(d.seq) || d.seq < 0) return fail(CloseCode.InvalidSeq, 'seq must be a non-negative integer');
-  return { ok: true, value: { token: d.token, sessionId: d.session_id, seq: d.seq } };
+  // A client that saw no dispatch yet resumes with seq null.
+  const seq = d.seq === null ? 0 : d.seq;
+  if (!isInt(seq) || seq < 0) return fail(CloseCode.InvalidSeq, 'seq must be a non-negative integer');
+  return { ok: true, value: { token: bare(d.token), sessionId: d.session_id, seq } };
 }
 
 /** Privileged intents requested but not enabled for the bot, or 0. */

@@ -48,6 +48,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
   await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES, files: 10, fieldSize: 1024 * 1024 } });
 
+  // Discord answers `application/json` with no charset; some libraries (oceanic.js) compare it exactly.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('application/json'))
+      reply.header('content-type', 'application/json');
+    return payload;
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     options.stats.restRequest(routeLabel(request.method, request.routeOptions.url), reply.statusCode);
   });
