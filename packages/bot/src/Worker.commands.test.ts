@@ -117,6 +117,24 @@ describe('prefix commands', () => {
     expect(calls.map((c) => c.prefix).sort()).toEqual(['?', 'bot ']);
   });
 
+  it('runs commands addressed by mention unless mentionPrefix is off', async () => {
+    const { calls, send } = await commandBot();
+    await send(
+      messageEnvelope(`<@${BOT_ID}> ping`),
+      messageEnvelope(`<@!${BOT_ID}> say hi`),
+      messageEnvelope('<@1> ping'),
+    );
+    expect(calls.map((c) => [c.prefix, c.name]).sort()).toEqual([
+      [`<@!${BOT_ID}>`, 'say'],
+      [`<@${BOT_ID}>`, 'ping'],
+    ]);
+
+    await harness.close();
+    const off = await commandBot({ mentionPrefix: false });
+    await off.send(messageEnvelope(`<@${BOT_ID}> ping`), messageEnvelope('!ping'));
+    expect(off.calls.map((c) => c.prefix)).toEqual(['!']);
+  });
+
   it('asks the prefix resolver per message, falling back to ! when it has none', async () => {
     const resolver = vi.fn(async (message: { guild_id?: string }) =>
       message.guild_id === GUILD_ID ? '$' : undefined,

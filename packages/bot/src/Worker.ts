@@ -40,6 +40,8 @@ export interface WorkerOptions {
   group?: string;
   /** Command prefix: one, several, or a (per-guild) async lookup. Default `!`. */
   prefix?: PrefixOption;
+  /** Also run commands addressed by mention (`@Bot ping`). Default true. */
+  mentionPrefix?: boolean;
   /** Failed deliveries of an envelope before the broker dead-letters it. Default 5. */
   maxDeliveries?: number;
   /** Envelopes handled at once by this worker. Default 32 (the broker's default). */
@@ -135,6 +137,7 @@ class BrokerWorker implements Worker {
       listeners: new Map(),
       commands: new CommandRegistry(),
       prefix: options.prefix ?? DEFAULT_PREFIX,
+      mentionPrefix: options.mentionPrefix ?? true,
     };
   }
 

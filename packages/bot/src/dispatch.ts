@@ -7,7 +7,7 @@ import type { Envelope } from '@shardwire/core';
 import type { GatewayMessageCreateDispatchData } from 'discord-api-types/v10';
 import type { CommandContext } from './commands/Command.js';
 import type { CommandRegistry } from './commands/CommandRegistry.js';
-import { matchCommand } from './commands/matchCommand.js';
+import { matchCommand, mentionPrefixes } from './commands/matchCommand.js';
 import { parseArgs } from './commands/parseArgs.js';
 import { type PrefixOption, resolvePrefixes } from './commands/prefix.js';
 import { type ContextBase, createEventContext, type EventContext, withMessage } from './context.js';
@@ -22,6 +22,8 @@ export interface Handlers {
   listeners: Map<string, AnyListener[]>;
   commands: CommandRegistry;
   prefix: PrefixOption;
+  /** Also accept `@Bot command` (works without the MESSAGE_CONTENT intent: Discord sends content that mentions the bot). */
+  mentionPrefix: boolean;
 }
 
 /** How many handlers ran, and how many were skipped because they had already run for this envelope. */
@@ -80,7 +82,10 @@ async function routeCommand(
   if (message.author?.bot || message.author?.id === envelope.bot || message.webhook_id) return;
 
   const prefixes = await resolvePrefixes(handlers.prefix, message, envelope);
-  const match = matchCommand(message.content, prefixes);
+  const match = matchCommand(
+    message.content,
+    handlers.mentionPrefix ? [...prefixes, ...mentionPrefixes(envelope.bot)] : prefixes,
+  );
   if (!match) return;
   const command = handlers.commands.get(match.name);
   if (!command) return;

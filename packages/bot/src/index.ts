@@ -1,5 +1,5 @@
 export type { CommandContext, CommandDefinition } from './commands/Command.js';
-export { matchCommand } from './commands/matchCommand.js';
+export { matchCommand, mentionPrefixes } from './commands/matchCommand.js';
 export { parseArgs } from './commands/parseArgs.js';
 export { DEFAULT_PREFIX, type PrefixOption, type PrefixResolver } from './commands/prefix.js';
 export type { ContextFor, EventContext, MessageContext, MessageInput } from './context.js';

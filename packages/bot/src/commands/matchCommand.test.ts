@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchCommand } from './matchCommand.js';
+import { matchCommand, mentionPrefixes } from './matchCommand.js';
 
 describe('matchCommand', () => {
   it.each([
@@ -17,9 +17,20 @@ describe('matchCommand', () => {
     ['!', ['!'], undefined],
     ['', ['!'], undefined],
     ['hello !ping', ['!'], undefined],
+    ['<@42> ping', ['!', '<@42>'], { prefix: '<@42>', name: 'ping', argText: '' }],
+    ['<@42>ping now', ['<@42>'], { prefix: '<@42>', name: 'ping', argText: 'now' }],
+    ['<@!42>   echo hi', ['<@42>', '<@!42>'], { prefix: '<@!42>', name: 'echo', argText: 'hi' }],
+    ['<@42>', ['<@42>'], undefined],
+    ['<@43> ping', ['<@42>'], undefined],
     ['!ping', [''], undefined],
     ['!ping', [], undefined],
   ])('%j with %j', (content, prefixes, expected) => {
     expect(matchCommand(content, prefixes)).toEqual(expected);
+  });
+});
+
+describe('mentionPrefixes', () => {
+  it('gives both mention forms', () => {
+    expect(mentionPrefixes('42')).toEqual(['<@42>', '<@!42>']);
   });
 });
