@@ -1,6 +1,5 @@
 /** One proxied request: wait for its rate limit, send it upstream, stream the answer back as it came. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import type { Clock, Logger } from '@shardwire/core';
 import type { Dispatcher } from 'undici';
 import type { HeaderSource } from '../limiter/headers.js';
@@ -8,6 +7,7 @@ import { DeadlineError, type Limiter, type Permit, QueueFullError } from '../lim
 import { type Route, routeOf } from '../routes.js';
 import type { ProxyMetrics } from './metrics.js';
 import { type ApiPath, downstreamHeaders, upstreamHeaders } from './paths.js';
+import { relay } from './relay.js';
 
 /** Caller headers the proxy reads (and never forwards). */
 export const ProxyHeaders = {
@@ -75,7 +75,12 @@ export class Forwarder {
     const deadlineMs = Number(req.headers[ProxyHeaders.deadline]);
     const deadline = Number.isFinite(deadlineMs) && deadlineMs >= 0 ? clock.now() + deadlineMs : undefined;
     const return429 = req.headers[ProxyHeaders.return429] === 'true';
-    const body = await this.#body(req, method);
+    let body: Buffer | IncomingMessage | undefined;
+    try {
+      body = await this.#body(req, method);
+    } catch {
+      return; // the caller left mid-body
+    }
     if (controller.signal.aborted) return;
     const headers = upstreamHeaders(req.headers);
     if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length);
@@ -147,13 +152,9 @@ export class Forwarder {
           continue;
         }
       }
-      metrics.requests.inc({ route: label, status: String(status) });
+      metrics.answered(label, status);
       res.writeHead(status, downstreamHeaders(answer.headers));
-      try {
-        await pipeline(answer.body, res);
-      } catch {
-        // The caller left mid-answer or upstream broke off: nothing left to tell anyone.
-      }
+      await relay(answer.body, res);
       return;
     }
   }
@@ -164,14 +165,12 @@ export class Forwarder {
     const length = Number(req.headers['content-length']);
     if (length === 0) return undefined;
     if (!Number.isFinite(length) || length > this.options.replayableBytes) return req;
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    return readAll(req);
   }
 
   #refuse(res: ServerResponse, label: string, refusal: Refusal): void {
     this.options.metrics.refused.inc({ reason: refusal.reason });
-    this.options.metrics.requests.inc({ route: label, status: String(refusal.status) });
+    this.options.metrics.answered(label, refusal.status);
     const retryAfter = refusal.retryAfterMs === undefined ? undefined : refusal.retryAfterMs / 1000;
     const payload = JSON.stringify({
       message: refusal.message,
@@ -187,6 +186,18 @@ export class Forwarder {
     });
     res.end(payload);
   }
+}
+
+function readAll(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('the caller left before sending its whole body'));
+    });
+  });
 }
 
 function isTimeout(error: unknown): boolean {

@@ -3,7 +3,8 @@ import { Counter, Gauge, Histogram, type Registry } from '@shardwire/core';
 import type { Limiter } from '../limiter/Limiter.js';
 
 export interface ProxyMetrics {
-  requests: Counter<'route' | 'status'>;
+  /** Counts one answer (children are cached: labelling per request is the costly part). */
+  answered(route: string, status: number): void;
   rateLimited: Counter<'route' | 'scope'>;
   refused: Counter<'reason'>;
   queueWait: Histogram;
@@ -16,6 +17,7 @@ const MAX_ROUTES = 500;
 
 export function createProxyMetrics(registry: Registry, limiter: Limiter): ProxyMetrics {
   const routes = new Set<string>();
+  const answers = new Map<string, Counter.Internal>();
   new Gauge({
     name: 'shardwire_rest_queue_depth',
     help: 'Requests waiting in bucket queues',
@@ -32,13 +34,22 @@ export function createProxyMetrics(registry: Registry, limiter: Limiter): ProxyM
       this.set(limiter.stats().inFlight);
     },
   });
+  const requests = new Counter({
+    name: 'shardwire_rest_requests_total',
+    help: 'Answers returned to callers, by route and status',
+    labelNames: ['route', 'status'],
+    registers: [registry],
+  });
   return {
-    requests: new Counter({
-      name: 'shardwire_rest_requests_total',
-      help: 'Answers returned to callers, by route and status',
-      labelNames: ['route', 'status'],
-      registers: [registry],
-    }),
+    answered(route, status) {
+      const key = `${status} ${route}`;
+      let child = answers.get(key);
+      if (!child) {
+        child = requests.labels({ route, status: String(status) });
+        answers.set(key, child);
+      }
+      child.inc();
+    },
     rateLimited: new Counter({
       name: 'shardwire_rest_429_total',
       help: '429 answers from upstream, by route and scope',

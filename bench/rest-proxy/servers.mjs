@@ -1,0 +1,120 @@
+// One server of the rest-proxy benchmark per child process: `node servers.mjs <role> [upstreamUrl]`.
+// Prints `READY <url>` once listening. Roles: upstream | shardwire | discordjs | bare.
+import { createServer } from 'node:http';
+
+const [role, upstreamUrl] = process.argv.slice(2);
+process.on('SIGINT', () => process.exit(0));
+
+function ready(server) {
+  server.listen(0, '127.0.0.1', () => console.log(`READY http://127.0.0.1:${server.address().port}`));
+}
+
+if (role === 'upstream') {
+  // Answers like Discord (a message object and the rate-limit headers) with limits that never bind.
+  let id = 1_000_000_000_000_000_000n;
+  ready(
+    createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (chunk) => chunks.push(chunk));
+      req.on('end', () => {
+        const channel = /\/channels\/(\d+)/.exec(req.url ?? '')?.[1] ?? '0';
+        id++;
+        const body = JSON.stringify({
+          id: String(id),
+          channel_id: channel,
+          content: 'benchmark',
+          type: 0,
+          author: { id: '1', username: 'bot', discriminator: '0', avatar: null, bot: true },
+          timestamp: new Date().toISOString(),
+          edited_timestamp: null,
+          tts: false,
+          mention_everyone: false,
+          mentions: [],
+          mention_roles: [],
+          attachments: [],
+          embeds: [],
+          pinned: false,
+        });
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'x-ratelimit-limit': '1000000',
+          'x-ratelimit-remaining': '999999',
+          'x-ratelimit-reset-after': '60.000',
+          'x-ratelimit-reset': String(Date.now() / 1000 + 60),
+          'x-ratelimit-bucket': 'bench-bucket',
+        });
+        res.end(body);
+      });
+    }),
+  );
+} else if (role === 'shardwire') {
+  const { RestProxy, MemoryLimiter } = await import('../../packages/rest/dist/index.js');
+  const { createLogger } = await import('../../packages/core/dist/index.js');
+  // Routes with room: the global limit is raised as Discord does for large bots (same for @discordjs/proxy).
+  const proxy = new RestProxy({
+    upstreamUrl: `${upstreamUrl}/api`,
+    limiter: new MemoryLimiter({ globalLimit: 1_000_000 }),
+    logger: createLogger({ name: 'bench', level: 'warn' }),
+  });
+  const url = await proxy.listen(0, '127.0.0.1');
+  console.log(`READY ${url}`);
+} else if (role === 'discordjs') {
+  const { REST } = await import('@discordjs/rest');
+  const { proxyRequests } = await import('@discordjs/proxy');
+  const rest = new REST({
+    api: `${upstreamUrl}/api`,
+    globalRequestsPerSecond: 1_000_000,
+    rejectOnRateLimit: () => true,
+  });
+  ready(createServer(proxyRequests(rest)));
+} else if (role === 'bare') {
+  // The physical limit: node:http in, an undici Pool out, no limiting at all. Small bodies are read
+  // whole and sent with their length, as shardwire's proxy does (streaming them costs more).
+  const { Pool } = await import('../../packages/rest/node_modules/undici/index.js');
+  const pool = new Pool(upstreamUrl, { connections: 128, keepAliveTimeout: 30_000 });
+  ready(
+    createServer(async (req, res) => {
+      try {
+        const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+        const headers = { ...req.headers };
+        delete headers.host;
+        delete headers.connection;
+        const body = hasBody ? await readAll(req) : null;
+        const answer = await pool.request({ path: req.url, method: req.method, headers, body });
+        res.writeHead(answer.statusCode, answer.headers);
+        await relay(answer.body, res);
+      } catch {
+        if (!res.headersSent) res.writeHead(502);
+        res.end();
+      }
+    }),
+  );
+} else {
+  console.error(`unknown role ${role}`);
+  process.exit(2);
+}
+
+// The same manual piping as shardwire's proxy uses (stream.pipeline costs an AbortController per call).
+function relay(from, to) {
+  return new Promise((resolve) => {
+    from.on('data', (chunk) => {
+      if (!to.write(chunk)) from.pause();
+    });
+    to.on('drain', () => from.resume());
+    from.once('end', () => to.end(resolve));
+    from.once('error', () => {
+      to.destroy();
+      resolve();
+    });
+  });
+}
+
+function readAll(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
