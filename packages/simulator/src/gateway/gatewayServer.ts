@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Clock, Logger } from '@shardwire/core';
-import { GatewayOpcodes } from 'discord-api-types/v10';
+import { GatewayIntentBits, GatewayOpcodes } from 'discord-api-types/v10';
 import { WebSocketServer } from 'ws';
 import type { Store } from '../state/store.js';
 import type { SimStats } from '../stats.js';
@@ -112,6 +112,8 @@ export class GatewayServer implements ConnectionHandlers {
     this.options.startLimits.take(bot.user.id);
     this.options.logger.debug({ bot: bot.user.id, shard, session: session.id }, 'identified');
     session.dispatch('READY', buildReady(store, bot, session.id, this.options.gatewayUrl(), shard));
+    // Without GUILDS the guilds stay unavailable: Discord sends no GUILD_CREATE.
+    if ((intents & GatewayIntentBits.Guilds) === 0) return;
     for (const guildId of store.shards.guildsOnShard(bot.user.id, shard[0], shard[1])) {
       const guild = store.guilds.get(guildId);
       if (guild) session.dispatch('GUILD_CREATE', buildGuildCreate(store, guild, bot.user.id, session));

@@ -65,8 +65,8 @@ export function guildObject(guild: GuildRecord) {
 }
 
 /**
- * GUILD_CREATE for one bot: every member when the guild is not large and the session has
- * GUILD_MEMBERS, otherwise only the bot's own member, as Discord sends it.
+ * GUILD_CREATE for one bot. Discord sends every member only with GUILD_PRESENCES and while the
+ * guild is not `large` (more members than the session's `large_threshold`); otherwise the bot's own.
  */
 export function buildGuildCreate(
   store: Store,
@@ -76,7 +76,7 @@ export function buildGuildCreate(
 ): GatewayGuildCreateDispatchData {
   const memberCount = guild.members.size;
   const large = memberCount > options.largeThreshold;
-  const everyone = !large && (options.intents & GatewayIntentBits.GuildMembers) !== 0;
+  const everyone = !large && (options.intents & GatewayIntentBits.GuildPresences) !== 0;
   let members: APIGuildMember[];
   if (everyone) members = membersOf(store, guild);
   else {

@@ -102,7 +102,7 @@ export class TestGatewayClient {
       op: 2,
       d: {
         token,
-        intents: 33281 | 2 | 32768,
+        intents: 33281 | 2 | 256,
         properties: { os: 'linux', browser: 'test', device: 'test' },
         ...extra,
       },

@@ -1,0 +1,153 @@
+/** What reaches which session: shards, intents, MESSAGE_CONTENT, runtime guilds, zlib-stream framing. */
+
+import { constants, inflateSync } from 'node:zlib';
+import { shardIdOf } from '@shardwire/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../testing/harness.js';
+
+const GUILDS = 1;
+const GUILD_MEMBERS = 2;
+const GUILD_PRESENCES = 256;
+const GUILD_MESSAGES = 512;
+const MESSAGE_CONTENT = 32768;
+
+describe('gateway dispatch', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('puts each guild on shard (id >> 22) % count, in READY and as GUILD_CREATE', async () => {
+    h = await startHarness({ guilds: 12, seed: 3 });
+    const shards = await Promise.all([0, 1, 2].map((id) => h.login(undefined, { shard: [id, 3] })));
+    const all = new Set<string>();
+    shards.forEach((client, shardId) => {
+      const ready = client.dispatches('READY')[0]!.d;
+      expect(ready.shard).toEqual([shardId, 3]);
+      for (const { id } of ready.guilds) {
+        expect(shardIdOf(id, 3)).toBe(shardId);
+        all.add(id);
+      }
+      expect(
+        client
+          .dispatches('GUILD_CREATE')
+          .map((p) => p.d.id)
+          .sort(),
+      ).toEqual(ready.guilds.map((g: { id: string }) => g.id).sort());
+    });
+    expect(all.size).toBe(12);
+  });
+
+  it('dispatches a guild created at run time as GUILD_CREATE on its shard only', async () => {
+    h = await startHarness();
+    const [zero, one] = await Promise.all([0, 1].map((id) => h.login(undefined, { shard: [id, 2] })));
+    const created = (
+      await h.control('POST', '/guilds', { name: 'late guild', channels: 2, roles: 1, members: 3 })
+    ).body;
+    expect(created.channels).toHaveLength(2);
+    const owner = shardIdOf(created.id, 2) === 0 ? zero! : one!;
+    const other = owner === zero ? one! : zero!;
+    const event = await owner.dispatch('GUILD_CREATE', (d) => d.id === created.id);
+    expect(event.d).toMatchObject({ name: 'late guild', unavailable: false, member_count: 4, large: false });
+    expect(event.d.channels.map((c: { id: string }) => c.id)).toEqual(
+      created.channels.map((c: { id: string }) => c.id),
+    );
+    // One more event on the owner proves the other shard had its chance to (wrongly) receive it.
+    await h.control('POST', `/channels/${created.channels[0].id}/messages`, { content: 'after' });
+    await owner.dispatch('MESSAGE_CREATE');
+    expect(other.dispatches('GUILD_CREATE')).toHaveLength(0);
+    expect(other.dispatches('MESSAGE_CREATE')).toHaveLength(0);
+  });
+
+  it('filters by intents and blanks content without MESSAGE_CONTENT unless the bot is mentioned', async () => {
+    h = await startHarness({ guilds: 1 });
+    const full = await h.login(undefined, { intents: GUILDS | GUILD_MESSAGES | MESSAGE_CONTENT });
+    const noContent = await h.login(undefined, { intents: GUILDS | GUILD_MESSAGES });
+    const guildsOnly = await h.login(undefined, { intents: GUILDS });
+    const channelId = full.dispatches('GUILD_CREATE')[0]!.d.channels[0].id;
+    const post = (content: string) => h.control('POST', `/channels/${channelId}/messages`, { content });
+    await post('secret words');
+    await post(`hey <@${h.sim.defaultBot.id}> look`);
+    await h.rest()('POST', `/channels/${channelId}/messages`, { content: 'my own words' });
+    await full.until(() => full.dispatches('MESSAGE_CREATE').length === 3);
+    await noContent.until(() => noContent.dispatches('MESSAGE_CREATE').length === 3);
+    expect(full.dispatches('MESSAGE_CREATE').map((p) => p.d.content)).toEqual([
+      'secret words',
+      `hey <@${h.sim.defaultBot.id}> look`,
+      'my own words',
+    ]);
+    expect(noContent.dispatches('MESSAGE_CREATE').map((p) => p.d.content)).toEqual([
+      '',
+      `hey <@${h.sim.defaultBot.id}> look`,
+      'my own words',
+    ]);
+    // GUILD_MEMBER_ADD needs GUILD_MEMBERS: nobody here gets it, GUILDS-only got no message at all.
+    await h.control('POST', `/guilds/${full.dispatches('GUILD_CREATE')[0]!.d.id}/members`, {
+      username: 'newbie',
+    });
+    await h.rest()('PATCH', `/channels/${channelId}`, { topic: 'marker' });
+    await guildsOnly.dispatch('CHANNEL_UPDATE');
+    expect(guildsOnly.dispatches('MESSAGE_CREATE')).toHaveLength(0);
+    expect(guildsOnly.dispatches('GUILD_MEMBER_ADD')).toHaveLength(0);
+  });
+
+  it('sends GUILD_MEMBER_* only with GUILD_MEMBERS, and every member in GUILD_CREATE only with GUILD_PRESENCES', async () => {
+    h = await startHarness({ guilds: 1 });
+    const members = await h.login(undefined, { intents: GUILDS | GUILD_MEMBERS | GUILD_PRESENCES });
+    const plain = await h.login(undefined, { intents: GUILDS });
+    const guild = members.dispatches('GUILD_CREATE')[0]!.d;
+    expect(guild.members.length).toBe(guild.member_count);
+    expect(
+      plain.dispatches('GUILD_CREATE')[0]!.d.members.map((m: { user: { id: string } }) => m.user.id),
+    ).toEqual([h.sim.defaultBot.id]);
+    const added = (await h.control('POST', `/guilds/${guild.id}/members`, { username: 'newbie' })).body;
+    const event = await members.dispatch('GUILD_MEMBER_ADD');
+    expect(event.d).toMatchObject({ guild_id: guild.id, user: { id: added.user.id, username: 'newbie' } });
+    await h.rest()('PATCH', `/guilds/${guild.id}/members/${added.user.id}`, { nick: 'nick' });
+    expect((await members.dispatch('GUILD_MEMBER_UPDATE')).d.nick).toBe('nick');
+    await h.rest()('DELETE', `/guilds/${guild.id}/members/${added.user.id}`);
+    expect((await members.dispatch('GUILD_MEMBER_REMOVE')).d.user.id).toBe(added.user.id);
+    expect(plain.dispatches('GUILD_MEMBER_ADD')).toHaveLength(0);
+  });
+
+  it('without GUILDS the guilds stay unavailable: no GUILD_CREATE', async () => {
+    h = await startHarness({ guilds: 2 });
+    const client = await h.login(undefined, { intents: GUILD_MESSAGES });
+    expect(client.dispatches('READY')[0]!.d.guilds).toHaveLength(2);
+    client.send({ op: 1, d: null });
+    await client.until(() => client.received.find((p) => p.op === 11));
+    expect(client.dispatches('GUILD_CREATE')).toHaveLength(0);
+  });
+
+  it('frames zlib-stream: one deflate context, every message ending in 00 00 ff ff', async () => {
+    h = await startHarness({ guilds: 2 });
+    const client = await h.connect({ query: '?v=10&encoding=json&compress=zlib-stream', zlib: true });
+    const frames: Buffer[] = [];
+    client.ws.on('message', (data: Buffer) => frames.push(Buffer.from(data)));
+    client.identify(h.sim.defaultBot.token);
+    await client.until(() => client.dispatches('GUILD_CREATE').length === 2);
+    expect(client.received[0]).toMatchObject({ op: 10 });
+    for (const frame of frames) expect(frame.subarray(-4)).toEqual(Buffer.from([0, 0, 0xff, 0xff]));
+    // The frames are one stream: a later frame cannot be inflated on its own.
+    expect(() => inflateSync(frames.at(-1)!, { finishFlush: constants.Z_SYNC_FLUSH })).toThrow();
+  });
+
+  it('answers heartbeats with HEARTBEAT_ACK and op 8 with GUILD_MEMBERS_CHUNK', async () => {
+    h = await startHarness({ guilds: 1 });
+    const client = await h.login(undefined, { intents: GUILDS | GUILD_MEMBERS });
+    client.send({ op: 1, d: client.lastSeq() });
+    await client.until(() => client.received.find((p) => p.op === 11));
+    const guildId = client.dispatches('GUILD_CREATE')[0]!.d.id;
+    client.send({ op: 8, d: { guild_id: guildId, query: '', limit: 0, nonce: 'n1' } });
+    const chunk = await client.dispatch('GUILD_MEMBERS_CHUNK');
+    expect(chunk.d).toMatchObject({ guild_id: guildId, chunk_index: 0, chunk_count: 1, nonce: 'n1' });
+    expect(chunk.d.members.length).toBe(client.dispatches('GUILD_CREATE')[0]!.d.member_count);
+  });
+
+  it('requesting every member without GUILD_MEMBERS → 4013', async () => {
+    h = await startHarness({ guilds: 1 });
+    const client = await h.login(undefined, { intents: GUILDS });
+    client.send({ op: 8, d: { guild_id: client.dispatches('GUILD_CREATE')[0]!.d.id, query: '', limit: 0 } });
+    expect(await client.closed()).toBe(4013);
+  });
+});
