@@ -34,7 +34,7 @@ export type CachedVoiceState = GatewayVoiceState;
 export interface CacheStats {
   backend: string;
   entities: Record<'guilds' | 'channels' | 'roles' | 'members' | 'users' | 'emojis' | 'voiceStates', number>;
-  /** Bytes the backend uses for the cache (packed entities in memory; Redis `used_memory`). */
+  /** Bytes the cache uses: packed entities plus string headers (memory), the MEMORY USAGE of its keys (Redis). */
   bytes: number;
   /** Guilds by the age of their last event: within 5 minutes, 1 hour, 24 hours, older. */
   activity: { last5m: number; last1h: number; last24h: number; older: number };

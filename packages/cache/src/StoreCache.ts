@@ -145,6 +145,13 @@ export class StoreCache implements Cache {
     return parentId ? this.store.channel(parentId) : undefined;
   }
 
+  /** Drops every guild (and everything under it) with no event for `idleMs`; returns their ids. */
+  async evictIdle(idleMs: number): Promise<string[]> {
+    const idle = await this.store.idleGuilds(this.#clock.now() - idleMs);
+    for (const guildId of idle) await this.store.write([{ type: 'guild.drop', guildId }]);
+    return idle;
+  }
+
   close(): Promise<void> {
     return this.store.close();
   }

@@ -1,24 +1,36 @@
 /** Picks the cache backend from `CACHE_URL`: unset or `memory:` → memory, `redis://`/`rediss://` → Redis. */
-import type { Clock, Logger } from '@shardwire/core';
+import type { Clock, Logger, Registry } from '@shardwire/core';
+import type { Rest } from '@shardwire/rest';
 import type { Cache } from './Cache.js';
+import { LazyCache } from './lazy/LazyCache.js';
 import { MemoryStore } from './memory/MemoryStore.js';
 import { type CacheOptions, Policy } from './options.js';
 import { RedisStore } from './redis/RedisStore.js';
 import { StoreCache } from './StoreCache.js';
+import type { Store } from './store/Store.js';
 
 export interface CacheDeps extends CacheOptions {
   clock?: Clock;
   logger?: Logger;
+  registry?: Registry;
   /** Redis key prefix (default `shardwire:cache`); tests use a random one. */
   keyPrefix?: string;
+  /** Lazy loading of missing guilds through this REST client (and eviction of idle ones). */
+  lazy?: { rest: Rest; maxPerSecond?: number; evictIdleMs?: number };
 }
 
 export async function createCache(url: string | undefined, deps: CacheDeps = {}): Promise<StoreCache> {
-  const policy = new Policy(deps);
+  const store = await createStore(url, new Policy(deps), deps);
+  if (!deps.lazy) return new StoreCache(store, deps);
+  const { clock, logger, registry } = deps;
+  return new LazyCache(store, { ...deps.lazy, clock, logger, registry });
+}
+
+async function createStore(url: string | undefined, policy: Policy, deps: CacheDeps): Promise<Store> {
   const scheme = url === undefined || url === '' ? 'memory:' : schemeOf(url);
   switch (scheme) {
     case 'memory:':
-      return new StoreCache(new MemoryStore(policy), deps);
+      return new MemoryStore(policy);
     case 'redis:':
     case 'rediss:': {
       const { Redis } = await import('ioredis');
@@ -36,11 +48,10 @@ export async function createCache(url: string | undefined, deps: CacheDeps = {})
         client.disconnect();
         throw new Error(`CACHE_URL: cannot connect to Redis: ${(error as Error).message}`);
       }
-      const store = new RedisStore(client, policy, {
+      return new RedisStore(client, policy, {
         prefix: deps.keyPrefix ?? 'shardwire:cache',
         ownsClient: true,
       });
-      return new StoreCache(store, deps);
     }
     default:
       throw new Error(

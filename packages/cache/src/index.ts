@@ -1,7 +1,11 @@
 export * from './Cache.js';
+export { type CacheConfig, cacheSettings } from './config.js';
 export { type CacheDeps, createCache } from './createCache.js';
+export { type Eviction, type EvictionOptions, startEviction } from './lazy/eviction.js';
+export { LazyCache, type LazyOptions } from './lazy/LazyCache.js';
 export { MemoryStore } from './memory/MemoryStore.js';
 export { type CacheOptions, type EntityName, type EntitySetting, Policy } from './options.js';
 export * from './permissions.js';
+export { RedisStore, type RedisStoreOptions } from './redis/RedisStore.js';
 export { StoreCache } from './StoreCache.js';
 export type { MemberFields, Op, Store, StoreReader } from './store/Store.js';

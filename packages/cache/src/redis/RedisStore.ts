@@ -244,8 +244,16 @@ export class RedisStore implements Store {
       ),
       older: await this.client.zcount(this.keys.activity(), '-inf', `(${now - 24 * 60 * MINUTE}`),
     };
-    const info = await this.client.info('memory');
-    const bytes = Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+    // The cache's own keys (MEMORY USAGE), not the whole server's used_memory.
+    const shared = [
+      this.keys.guildShards(),
+      this.keys.activity(),
+      ...this.keys.userBuckets(),
+      ...this.keys.channelIndexBuckets(),
+    ];
+    const perGuild = guildIds.flatMap((id) => this.keys.allOfGuild(id));
+    const sizes = await Promise.all([...shared, ...perGuild].map((key) => this.client.memory('USAGE', key)));
+    const bytes = sizes.reduce<number>((sum, n) => sum + (n ?? 0), 0);
     return { backend: this.backend, entities, bytes, activity };
   }
 

@@ -60,6 +60,9 @@ export class Keys {
   channelIndex(channelId: string): string {
     return `${this.prefix}:{ci${BigInt(channelId) % BUCKETS}}`;
   }
+  channelIndexBuckets(): string[] {
+    return Array.from({ length: Number(BUCKETS) }, (_, k) => `${this.prefix}:{ci${k}}`);
+  }
   users(userId: string): string {
     return `${this.prefix}:{u${BigInt(userId) % BUCKETS}}`;
   }
