@@ -28,6 +28,15 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`shardwire ${name}: ${err.message}\n`);
       return 2;
     }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      const { address, port } = err as { address?: string; port?: number };
+      const why = code === 'EADDRINUSE' ? 'the address is already in use' : 'permission denied';
+      process.stderr.write(
+        `shardwire ${name}: cannot listen on ${address}:${port}: ${why} (choose another --port)\n`,
+      );
+      return 1;
+    }
     throw err;
   }
 }

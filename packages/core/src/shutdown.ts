@@ -36,6 +36,19 @@ export class Shutdown {
     return this.#running;
   }
 
+  /** Resolves once SIGINT or SIGTERM has arrived and every hook has run: a service's main loop. */
+  untilSignal(): Promise<void> {
+    return new Promise((resolve) => {
+      const onSignal = (signal: NodeJS.Signals) => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        void this.run(signal).then(resolve);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
+  }
+
   /** Installs SIGINT/SIGTERM handlers that run the hooks and exit with code 0. */
   installSignalHandlers(exit: (code: number) => void = process.exit): void {
     const onSignal = (signal: NodeJS.Signals) => {

@@ -7,4 +7,5 @@ export const commands: Record<string, () => Promise<Command>> = {
   gateway: async () => (await import('./gateway.js')).default,
   'rest-proxy': async () => (await import('./rest-proxy.js')).default,
   simulator: async () => (await import('./simulator.js')).default,
+  up: async () => (await import('./up.js')).default,
 };

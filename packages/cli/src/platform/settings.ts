@@ -1,0 +1,55 @@
+/** `shardwire up`'s settings: ports, shards and guilds, and the backends (embedded by default). */
+import { type ConfigOf, type SettingsSpec, schemas } from '@shardwire/core';
+import { z } from 'zod';
+
+export const platformSettings = {
+  port: {
+    env: 'PORT',
+    flag: 'port',
+    schema: schemas.port(8080),
+    doc: 'The simulator listens here, the rest-proxy on the next port and the gateway health on the one after (0: any free ports)',
+  },
+  host: { env: 'HOST', flag: 'host', schema: schemas.host('127.0.0.1'), doc: 'Address every service binds' },
+  shards: {
+    env: 'SHARD_COUNT',
+    flag: 'shards',
+    schema: z
+      .union([z.literal('auto'), z.coerce.number().int().positive()], {
+        message: 'expected auto or a positive integer',
+      })
+      .default('auto'),
+    doc: "Shards to run, or `auto` for Discord's recommendation (one per 1,000 guilds)",
+  },
+  guilds: {
+    env: 'SIM_GUILDS',
+    flag: 'guilds',
+    schema: schemas.nonNegativeInt(3),
+    doc: 'Guilds the simulator creates for the bot at start',
+  },
+  token: {
+    env: 'DISCORD_TOKEN',
+    schema: z.string().min(1).optional(),
+    doc: 'Run against real Discord with this bot token instead of the simulator',
+    secret: true,
+  },
+  brokerUrl: {
+    env: 'BROKER_URL',
+    flag: 'broker-url',
+    schema: z.string().default('memory:'),
+    doc: 'Broker (`memory:`, `amqp://…`, `nats://…`)',
+  },
+  cacheUrl: {
+    env: 'CACHE_URL',
+    flag: 'cache-url',
+    schema: z.string().default('memory:'),
+    doc: 'Cache (`memory:` or `redis://…`)',
+  },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    flag: 'log-level',
+    schema: schemas.logLevel().default('warn'),
+    doc: 'Log level',
+  },
+} satisfies SettingsSpec;
+
+export type PlatformConfig = ConfigOf<typeof platformSettings>;
