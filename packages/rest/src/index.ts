@@ -1,4 +1,5 @@
 export * from './client/RestClient.js';
+export * from './guard/index.js';
 export * from './limiter/index.js';
 export * from './proxy/index.js';
 export * from './Rest.js';

@@ -91,6 +91,19 @@ describe('MemoryLimiter buckets', () => {
     limiter.close();
   });
 
+  it('counts requests still in flight at a window end against the next window', async () => {
+    const { clock, limiter } = setup();
+    await answered(limiter, send(), limits(2, 1, 1));
+    const straggler = track(limiter.acquire({ route: send(), identity: BOT }));
+    await flush();
+    expect(straggler.permit).toBeDefined();
+    clock.advance(1000); // the window ends while the straggler is in flight: it may land in the next one
+    const next = [1, 2].map(() => track(limiter.acquire({ route: send(), identity: BOT })));
+    await flush();
+    expect(next.map((n) => !!n.permit)).toEqual([true, false]);
+    limiter.close();
+  });
+
   it('keeps the majors of one route apart', async () => {
     const { limiter } = setup();
     await answered(limiter, send(C1), limits(1, 0, 5));

@@ -150,8 +150,9 @@ export class MemoryLimiter implements Limiter {
         if (bucket.inFlight > 0) return; // the probe's answer will drain again
       } else if (!bucket.unlimited) {
         if (bucket.resetAt <= now) {
-          // A new window: its end is learned from the first answer sent in it.
-          bucket.remaining = bucket.limit;
+          // A new window: its end is learned from the first answer sent in it. Requests still in
+          // flight may land in it, so they count against it.
+          bucket.remaining = Math.max(0, bucket.limit - bucket.inFlight);
           bucket.resetAt = Number.POSITIVE_INFINITY;
           bucket.epoch++;
         }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger } from '@shardwire/core';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidRequestGuard } from '../guard/InvalidRequestGuard.js';
 import { MemoryLimiter } from '../limiter/MemoryLimiter.js';
 import { type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from '../testing/fakeDiscord.js';
 import { RestProxy, type RestProxyOptions } from './RestProxy.js';
@@ -234,6 +235,37 @@ describe('RestProxy rate limits', () => {
 });
 
 describe('RestProxy safety', () => {
+  it('stops a storm with a revoked token and a deleted webhook after their first answer', async () => {
+    const webhook = `/api/v10/webhooks/111111111111111111/${'w'.repeat(68)}`;
+    await setup(
+      {
+        answer: (r) =>
+          r.url.startsWith('/api/v10/webhooks/')
+            ? { status: 404, body: { message: 'Unknown Webhook', code: 10015 } }
+            : r.headers.authorization === BOT_B
+              ? { status: 401, body: { message: '401: Unauthorized', code: 0 } }
+              : undefined,
+      },
+      { guard: new InvalidRequestGuard() },
+    );
+    for (let i = 0; i < 20; i++) {
+      const revoked = await request(`${base}/api/v10/channels/${CHANNEL}/messages`, {
+        method: 'POST',
+        headers: { authorization: BOT_B },
+        body: '{}',
+      });
+      expect(revoked.statusCode).toBe(401);
+      await revoked.body.dump();
+      const gone = await post(webhook, { content: 'x' });
+      expect(gone.statusCode).toBe(404);
+      expect((await gone.body.json()) as object).toMatchObject({ code: 10015 });
+    }
+    expect(fake.requests.length).toBe(2);
+    const fine = await post(`/api/v10/channels/${CHANNEL}/messages`, {});
+    expect(fine.statusCode).toBe(200);
+    await fine.body.dump();
+  });
+
   it('never re-sends a POST whose upstream attempt broke off, but re-sends a GET', async () => {
     await setup({
       answer: (r) => {

@@ -1,0 +1,2 @@
+export * from './InvalidRequestGuard.js';
+export * from './SlidingCount.js';
