@@ -16,6 +16,10 @@ export async function createBroker(url: string, deps: BrokerDeps = {}): Promise<
       const { AmqpBroker } = await import('./amqp/AmqpBroker.js');
       return AmqpBroker.connect(url, deps);
     }
+    case 'nats:': {
+      const { NatsBroker } = await import('./nats/NatsBroker.js');
+      return NatsBroker.connect(url, deps);
+    }
     default:
       throw new Error(
         `unsupported broker URL scheme "${scheme}" (BROKER_URL); expected one of ${SUPPORTED_SCHEMES.join(', ')}`,

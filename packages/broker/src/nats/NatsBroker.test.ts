@@ -1,0 +1,26 @@
+import { connect } from 'nats';
+import { describe } from 'vitest';
+import { runBrokerContract } from '../testing/contract.js';
+import { NatsBroker } from './NatsBroker.js';
+import { natsNames } from './subjects.js';
+
+const url = process.env.NATS_URL;
+
+/** Deletes a test namespace's streams (their consumers go with them). */
+async function cleanup(namespace: string): Promise<void> {
+  const nc = await connect({ servers: url! });
+  try {
+    const jsm = await nc.jetstreamManager();
+    const names = natsNames(namespace);
+    for (const stream of [names.stream, names.deadLetterStream])
+      await jsm.streams.delete(stream).catch(() => {});
+  } finally {
+    await nc.close();
+  }
+}
+
+describe.skipIf(!url)('NatsBroker', () => {
+  runBrokerContract('nats', (namespace) => NatsBroker.connect(`${url}?prefix=${namespace}&partitions=4`), {
+    cleanup,
+  });
+});

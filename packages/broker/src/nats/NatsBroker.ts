@@ -1,0 +1,234 @@
+/** The NATS JetStream backend: file-backed streams, durable pull consumers, explicit acks, dedupe. */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@shardwire/core';
+import { connect, type JetStreamClient, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats';
+import type {
+  Broker,
+  ConsumeOptions,
+  GroupOptions,
+  Handler,
+  PublishOptions,
+  RequestOptions,
+  Subscription,
+} from '../Broker.js';
+import { parseBrokerUrl } from '../brokerUrl.js';
+import { validateConsumeOptions } from '../consumeOptions.js';
+import { type BrokerDeps, QUEUE_FILL_WARNING } from '../deps.js';
+import { BrokerClosedError } from '../errors.js';
+import { type BrokerMetrics, createBrokerMetrics } from '../metrics.js';
+import { validateName } from '../names.js';
+import { Partitioner } from '../partition.js';
+import { encodeBody } from '../rpc.js';
+import { asPatterns, compileTopics, validateRoutingKey } from '../topic.js';
+import { H, makeHeaders } from './codec.js';
+import { NatsConsumer } from './NatsConsumer.js';
+import { NatsDeadLetters } from './NatsDeadLetters.js';
+import { NatsPublisher } from './NatsPublisher.js';
+import { NatsRpc } from './NatsRpc.js';
+import { NatsTopology } from './NatsTopology.js';
+import { type NatsNames, natsNames } from './subjects.js';
+
+const CLOSE_DRAIN_MS = 10_000;
+const FILL_CHECK_MS = 5_000;
+
+export class NatsBroker implements Broker {
+  readonly deadLetters: NatsDeadLetters;
+  readonly #nc: NatsConnection;
+  readonly #names: NatsNames;
+  readonly #topology: NatsTopology;
+  readonly #publisher: NatsPublisher;
+  readonly #rpc: NatsRpc;
+  readonly #partitioner: Partitioner;
+  readonly #metrics: BrokerMetrics;
+  readonly #logger: Logger | undefined;
+  readonly #consumers = new Set<NatsConsumer>();
+  readonly #dropDepthSource: () => void;
+  readonly #fillTimer: NodeJS.Timeout;
+  #warned = false;
+  #closed = false;
+
+  private constructor(
+    nc: NatsConnection,
+    js: JetStreamClient,
+    jsm: JetStreamManager,
+    options: { prefix: string; partitions: number; publishBuffer: number },
+    deps: BrokerDeps,
+  ) {
+    this.#nc = nc;
+    this.#logger = deps.logger?.child({ broker: 'nats' });
+    this.#metrics = createBrokerMetrics('nats', deps.registry);
+    this.#names = natsNames(options.prefix);
+    this.#partitioner = new Partitioner(options.partitions);
+    this.#topology = new NatsTopology(jsm, this.#names, options.partitions, this.#logger);
+    this.#publisher = new NatsPublisher(js, options.publishBuffer, this.#metrics, this.#logger);
+    this.#rpc = new NatsRpc(nc, this.#names, this.#logger);
+    this.deadLetters = new NatsDeadLetters(jsm, this.#names, this.#publisher);
+    this.#dropDepthSource = this.#metrics.depthSource(() => this.#topology.depths());
+    this.#fillTimer = setInterval(() => void this.#checkFill(), FILL_CHECK_MS).unref();
+  }
+
+  /** Connects, then declares the streams; rejects with a clear message when NATS is unreachable. */
+  static async connect(url: string, deps: BrokerDeps = {}): Promise<NatsBroker> {
+    const options = parseBrokerUrl(url);
+    let nc: NatsConnection;
+    try {
+      nc = await connect({
+        servers: options.clientUrl,
+        name: 'shardwire',
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+      });
+    } catch (error) {
+      throw new Error(`cannot connect to NATS at ${options.display}: ${(error as Error).message}`);
+    }
+    const logger = deps.logger?.child({ broker: 'nats' });
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === 'disconnect' || status.type === 'reconnect')
+          logger?.warn({ status: status.type }, `NATS ${status.type}`);
+      }
+    })().catch(() => {});
+    try {
+      const jsm = await nc.jetstreamManager();
+      const broker = new NatsBroker(nc, nc.jetstream(), jsm, options, deps);
+      await broker.#topology.declareStreams();
+      return broker;
+    } catch (error) {
+      await nc.close().catch(() => {});
+      throw new Error(`NATS at ${options.display} has no usable JetStream: ${(error as Error).message}`);
+    }
+  }
+
+  async publish<T>(routingKey: string, body: T, options: PublishOptions = {}): Promise<void> {
+    this.#checkOpen();
+    validateRoutingKey(routingKey);
+    const data = Buffer.from(encodeBody(body));
+    const partition = this.#partitioner.of(options.partitionKey);
+    const headers = makeHeaders({
+      ...options.headers,
+      [H.anonymous]: options.messageId === undefined ? '1' : undefined,
+      [H.partitionKey]: options.partitionKey,
+    });
+    await this.#publisher.publish(
+      this.#names.eventSubject(partition, routingKey),
+      data,
+      options.messageId ?? randomUUID(),
+      headers,
+      routingKey,
+    );
+  }
+
+  async consume<T>(
+    group: string,
+    patterns: string | readonly string[],
+    handler: Handler<T>,
+    options: ConsumeOptions & GroupOptions = {},
+  ): Promise<Subscription> {
+    this.#checkOpen();
+    const { prefetch, maxDeliveries, ordered } = validateConsumeOptions(options);
+    await this.declareGroup(group, patterns, { ...options, ordered: ordered || undefined });
+    const shape = this.#topology.groups.get(group)!;
+    const consumer = new NatsConsumer(
+      {
+        js: this.#nc.jetstream(),
+        names: this.#names,
+        metrics: this.#metrics,
+        logger: this.#logger,
+        bury: (g, message, routingKey, deliveries, reason) =>
+          this.#bury(g, message, routingKey, deliveries, reason),
+      },
+      {
+        group,
+        specs: this.#topology.specsOf(group),
+        matcher: compileTopics([...shape.patterns]),
+        prefetch,
+        maxDeliveries,
+        maxAgeMs: shape.options.maxAgeMs,
+      },
+      handler as Handler<unknown>,
+      (c) => this.#consumers.delete(c),
+    );
+    this.#consumers.add(consumer);
+    consumer.start();
+    return consumer;
+  }
+
+  async declareGroup(group: string, patterns: string | readonly string[], options: GroupOptions = {}) {
+    this.#checkOpen();
+    validateName('group', group);
+    validateConsumeOptions(options);
+    await this.#topology.declareGroup(group, asPatterns(patterns), options);
+  }
+
+  async request<Req, Res>(subject: string, payload: Req, options?: RequestOptions): Promise<Res> {
+    this.#checkOpen();
+    return (await this.#rpc.request(subject, payload, options)) as Res;
+  }
+
+  async respond<Req, Res>(
+    subject: string,
+    handler: (payload: Req) => Promise<Res> | Res,
+  ): Promise<Subscription> {
+    this.#checkOpen();
+    return this.#rpc.respond(subject, handler as (payload: unknown) => unknown);
+  }
+
+  async broadcast<Req, Res>(subject: string, payload: Req, options?: RequestOptions): Promise<Res[]> {
+    this.#checkOpen();
+    return (await this.#rpc.broadcast(subject, payload, options)) as Res[];
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#fillTimer);
+    await Promise.all([...this.#consumers].map((c) => c.close()));
+    await this.#rpc.close();
+    await this.#publisher.drain(CLOSE_DRAIN_MS);
+    this.#dropDepthSource();
+    await this.#nc.drain().catch(() => this.#nc.close());
+  }
+
+  async #bury(
+    group: string,
+    message: import('nats').JsMsg,
+    routingKey: string,
+    deliveries: number,
+    reason: string,
+  ) {
+    try {
+      await this.deadLetters.bury(group, message, routingKey, deliveries, reason);
+    } catch (error) {
+      this.#logger?.error({ group, err: error }, 'could not dead-letter a message; it stays in the group');
+      message.nak();
+      return;
+    }
+    this.#metrics.deadLettered(group);
+    this.#logger?.warn({ group, reason }, 'message dead-lettered');
+    message.ack();
+  }
+
+  async #checkFill(): Promise<void> {
+    const bounds = [...this.#topology.groups.values()]
+      .map((shape) => shape.options.maxLength)
+      .filter((n): n is number => n !== undefined);
+    if (bounds.length === 0 || this.#closed) return;
+    try {
+      const max = Math.min(...bounds);
+      const depth = Math.max(0, ...(await this.#topology.depths()).values());
+      if (depth >= max * QUEUE_FILL_WARNING && !this.#warned) {
+        this.#warned = true;
+        this.#logger?.warn(
+          { depth, maxLength: max },
+          'events stream is filling up; publishes will be refused when it is full',
+        );
+      } else if (depth < max * 0.5) this.#warned = false;
+    } catch {
+      // Reconnecting: try again at the next tick.
+    }
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new BrokerClosedError();
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * One `consume` call on JetStream: a pull loop per durable consumer of the group, fetching only as
+ * many messages as the prefetch leaves room for. Acks after the handler resolves, naks (redelivery)
+ * when it throws, dead-letters after `maxDeliveries`, on PoisonMessageError, or when too old.
+ */
+import type { Logger } from '@shardwire/core';
+import { type JetStreamClient, type JsMsg, millis } from 'nats';
+import { type Delivery, type Handler, PoisonMessageError, type Subscription } from '../Broker.js';
+import { reasonOf } from '../errors.js';
+import type { BrokerMetrics } from '../metrics.js';
+import type { TopicMatcher } from '../topic.js';
+import { H, header, messageIdOf, userHeaders } from './codec.js';
+import type { ConsumerSpec } from './NatsTopology.js';
+import type { NatsNames } from './subjects.js';
+import { subjectMatches } from './subjects.js';
+
+export interface NatsConsumerContext {
+  js: JetStreamClient;
+  names: NatsNames;
+  metrics: BrokerMetrics;
+  logger: Logger | undefined;
+  /** Publishes a dead letter durably. */
+  bury(group: string, message: JsMsg, routingKey: string, deliveries: number, reason: string): Promise<void>;
+}
+
+export interface NatsConsumerSettings {
+  group: string;
+  specs: ConsumerSpec[];
+  matcher: TopicMatcher;
+  prefetch: number;
+  maxDeliveries: number;
+  maxAgeMs: number | undefined;
+}
+
+const FETCH_EXPIRES_MS = 2_000;
+
+export class NatsConsumer implements Subscription {
+  /** Handlers running; at most the prefetch. */
+  #running = 0;
+  #runWaiters: (() => void)[] = [];
+  #inFlight = 0;
+  #idleWaiters: (() => void)[] = [];
+  #closing: Promise<void> | undefined;
+  readonly #wakers = new Set<() => void>();
+  readonly #batches = new Set<{ stop(): void }>();
+  readonly #loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly ctx: NatsConsumerContext,
+    private readonly settings: NatsConsumerSettings,
+    private readonly handler: Handler<unknown>,
+    private readonly onClosed: (consumer: NatsConsumer) => void,
+  ) {}
+
+  start(): void {
+    // Each pull loop holds at most its share of the prefetch (the replay loop one message).
+    const events = this.settings.specs.filter((s) => !s.replay).length;
+    const share = Math.max(1, Math.floor(this.settings.prefetch / Math.max(1, events)));
+    for (const spec of this.settings.specs) this.#loops.push(this.#loop(spec, spec.replay ? 1 : share));
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      for (const batch of this.#batches) batch.stop();
+      for (const wake of this.#wakers) wake();
+      await Promise.all(this.#loops);
+      if (this.#inFlight > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+      this.onClosed(this);
+    })();
+    return this.#closing;
+  }
+
+  async #loop(spec: ConsumerSpec, share: number): Promise<void> {
+    let failures = 0;
+    let outstanding = 0;
+    let wake: (() => void) | undefined;
+    const waker = () => wake?.();
+    this.#wakers.add(waker);
+    try {
+      while (!this.#closing) {
+        while (outstanding >= share && !this.#closing) await new Promise<void>((resolve) => (wake = resolve));
+        if (this.#closing) return;
+        try {
+          const consumer = await this.ctx.js.consumers.get(this.ctx.names.stream, spec.name);
+          const batch = await consumer.fetch({
+            max_messages: share - outstanding,
+            expires: FETCH_EXPIRES_MS,
+          });
+          const stopper = { stop: () => batch.stop() };
+          this.#batches.add(stopper);
+          try {
+            for await (const message of batch) {
+              if (this.#closing) {
+                message.nak();
+                continue;
+              }
+              outstanding++;
+              this.#track(this.#handle(spec, message)).finally(() => {
+                outstanding--;
+                waker();
+              });
+            }
+          } finally {
+            this.#batches.delete(stopper);
+          }
+          failures = 0;
+        } catch (error) {
+          if (this.#closing) return;
+          // Disconnected or the server is restarting: wait a little and pull again.
+          failures++;
+          if (failures === 3)
+            this.ctx.logger?.warn(
+              { group: this.settings.group, err: { message: (error as Error).message } },
+              'JetStream pull failing, retrying',
+            );
+          await new Promise((resolve) =>
+            setTimeout(resolve, Math.min(2_000, 100 * 2 ** Math.min(failures, 5))),
+          );
+        }
+      }
+    } finally {
+      this.#wakers.delete(waker);
+    }
+  }
+
+  #track(work: Promise<void>): Promise<void> {
+    this.#inFlight++;
+    return work
+      .catch((error: unknown) =>
+        this.ctx.logger?.error({ group: this.settings.group, err: error }, 'message handling failed'),
+      )
+      .finally(() => {
+        if (--this.#inFlight === 0) for (const done of this.#idleWaiters.splice(0)) done();
+      });
+  }
+
+  async #run(delivery: Delivery<unknown>): Promise<void> {
+    while (this.#running >= this.settings.prefetch)
+      await new Promise<void>((resolve) => this.#runWaiters.push(resolve));
+    this.#running++;
+    try {
+      await this.handler(delivery);
+    } finally {
+      this.#running--;
+      this.#runWaiters.shift()?.();
+    }
+  }
+
+  async #handle(spec: ConsumerSpec, message: JsMsg): Promise<void> {
+    const { group, matcher, maxDeliveries, maxAgeMs } = this.settings;
+    const routingKey = this.ctx.names.routingKeyOf(message.subject);
+    // Another filter of this group covers it, or the filter is wider than the pattern: not ours.
+    if (
+      routingKey === undefined ||
+      (!spec.replay && !matcher(routingKey)) ||
+      spec.earlier.some((f) => subjectMatches(f, message.subject))
+    ) {
+      message.ack();
+      return;
+    }
+    const count = message.info.deliveryCount;
+    if (count > maxDeliveries)
+      return this.ctx.bury(
+        group,
+        message,
+        routingKey,
+        count - 1,
+        `delivered ${count - 1} times without an acknowledgement`,
+      );
+    if (maxAgeMs !== undefined && Date.now() - millis(message.info.timestampNanos) > maxAgeMs)
+      return this.ctx.bury(
+        group,
+        message,
+        routingKey,
+        count - 1,
+        `expired: waited longer than ${maxAgeMs} ms`,
+      );
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.from(message.data).toString('utf8'));
+    } catch (error) {
+      return this.ctx.bury(group, message, routingKey, count, `poison: undecodable body: ${reasonOf(error)}`);
+    }
+    this.ctx.metrics.delivered(group, count > 1);
+    const delivery: Delivery<unknown> = {
+      routingKey,
+      body,
+      messageId: messageIdOf(message.headers),
+      headers: userHeaders(message.headers),
+      deliveryCount: count,
+    };
+    try {
+      await this.#run(delivery);
+    } catch (error) {
+      this.ctx.metrics.nacked(group);
+      if (error instanceof PoisonMessageError)
+        return this.ctx.bury(group, message, routingKey, count, `poison: ${error.message}`);
+      if (count >= maxDeliveries)
+        return this.ctx.bury(
+          group,
+          message,
+          routingKey,
+          count,
+          `failed ${count} deliveries, last: ${reasonOf(error)}`,
+        );
+      this.ctx.logger?.debug({ group, err: error }, 'handler failed, message will be redelivered');
+      message.nak();
+      return;
+    }
+    this.ctx.metrics.acked(group);
+    message.ack();
+  }
+}
+
+export function partitionKeyOf(message: JsMsg): string | undefined {
+  return header(message.headers, H.partitionKey);
+}
