@@ -62,31 +62,47 @@ function merge(into: Record<string, unknown>, from: Record<string, unknown>): Re
   return into;
 }
 
-function codeOf(issue: z.core.$ZodIssue): { code: string; message: string } {
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let node = input;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+function codeOf(issue: z.core.$ZodIssue, input: unknown): { code: string; message: string } {
   switch (issue.code) {
-    case 'invalid_type':
-      return issue.input === undefined || issue.input === null
+    case 'invalid_type': {
+      const value = valueAt(input, issue.path);
+      return value === undefined || value === null
         ? { code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }
         : {
             code: `${issue.expected.toUpperCase()}_TYPE_CONVERT`,
             message: `Must be a valid ${issue.expected}.`,
           };
+    }
     case 'too_big':
-      return issue.origin === 'string'
-        ? { code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${issue.maximum} or fewer in length.` }
+      return issue.origin === 'number'
+        ? { code: 'NUMBER_TYPE_MAX', message: `int value should be less than or equal to ${issue.maximum}.` }
         : { code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${issue.maximum} or fewer in length.` };
     case 'too_small':
-      return { code: 'BASE_TYPE_MIN_LENGTH', message: `Must be ${issue.minimum} or more in length.` };
+      return issue.origin === 'number'
+        ? {
+            code: 'NUMBER_TYPE_MIN',
+            message: `int value should be greater than or equal to ${issue.minimum}.`,
+          }
+        : { code: 'BASE_TYPE_MIN_LENGTH', message: `Must be ${issue.minimum} or more in length.` };
     default:
       return { code: 'BASE_TYPE_INVALID', message: issue.message };
   }
 }
 
 /** Zod issues as a Discord 50035 Invalid Form Body error. */
-export function formError(error: z.ZodError): DiscordHttpError {
+export function formError(error: z.ZodError, input: unknown): DiscordHttpError {
   const errors: Record<string, unknown> = {};
   for (const issue of error.issues) {
-    const { code, message } = codeOf(issue);
+    const { code, message } = codeOf(issue, input);
     merge(errors, fieldError(issue.path as (string | number)[], code, message));
   }
   return Errors.invalidFormBody(errors);
@@ -95,6 +111,6 @@ export function formError(error: z.ZodError): DiscordHttpError {
 /** Parses a body with `schema`, throwing Discord's 50035 on failure. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const result = schema.safeParse(body ?? {});
-  if (!result.success) throw formError(result.error);
+  if (!result.success) throw formError(result.error, body ?? {});
   return result.data;
 }
