@@ -1,12 +1,13 @@
 /** The ShardManager against the simulator, with the memory broker, the memory cache and RestClient. */
 import { MemoryBroker } from '@shardwire/broker';
 import { createCache } from '@shardwire/cache';
-import { type Envelope, shardIdOf } from '@shardwire/core';
+import { createLogger, type Envelope, shardIdOf } from '@shardwire/core';
 import { RestClient } from '@shardwire/rest';
-import { type RunningSimulator, startSimulator } from '@shardwire/simulator';
+import { startSimulator } from '@shardwire/simulator';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryIdentifyThrottler } from '../identify/MemoryIdentifyThrottler.js';
 import { ShardManager } from '../manager/ShardManager.js';
+import { expectNothingLost, postMessage, stats, textChannels } from '../testing/sim.js';
 import { TcpProxy } from '../testing/tcpProxy.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -14,14 +15,13 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-interface SimStats {
-  identifies: number;
-  resumes: number;
-  shards: { bot: string; shard: [number, number] | number; session: string; seq: number }[];
-}
-
 async function setup(options: { guilds: number; shards: number; proxy?: boolean }) {
-  const sim = await startSimulator({ port: 0, guilds: options.guilds, heartbeatIntervalMs: 2_000 });
+  const sim = await startSimulator({
+    port: 0,
+    guilds: options.guilds,
+    heartbeatIntervalMs: 2_000,
+    logger: createLogger({ name: 'simulator', level: 'error' }),
+  });
   cleanups.push(() => sim.close());
   const broker = new MemoryBroker();
   cleanups.push(() => broker.close());
@@ -52,40 +52,6 @@ async function setup(options: { guilds: number; shards: number; proxy?: boolean 
   });
   cleanups.push(() => manager.stop());
   return { sim, broker, cache, manager, received, proxy };
-}
-
-const stats = async (sim: RunningSimulator) =>
-  (await (await fetch(`${sim.url}/_sim/stats`)).json()) as SimStats;
-
-async function postMessage(sim: RunningSimulator, channelId: string, content: string): Promise<string> {
-  const response = await fetch(`${sim.url}/_sim/channels/${channelId}/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ content }),
-  });
-  if (response.status !== 201) throw new Error(`post failed: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { id: string }).id;
-}
-
-async function textChannels(sim: RunningSimulator): Promise<string[]> {
-  const guilds = (await (await fetch(`${sim.url}/_sim/guilds`)).json()) as {
-    id: string;
-    system_channel_id: string;
-  }[];
-  return guilds.map((g) => g.system_channel_id);
-}
-
-/** Every seq the simulator dispatched on each live session reached the broker. */
-async function expectNothingLost(sim: RunningSimulator, received: Envelope[]): Promise<void> {
-  const { shards } = await stats(sim);
-  for (const session of shards) {
-    const shard = Array.isArray(session.shard) ? session.shard[0] : session.shard;
-    const seqs = new Set(
-      received.filter((e) => e.shard === shard && e.id.includes(`:${session.session}:`)).map((e) => e.seq),
-    );
-    const missing = Array.from({ length: session.seq }, (_, i) => i + 1).filter((seq) => !seqs.has(seq));
-    expect({ shard, missing }).toEqual({ shard, missing: [] });
-  }
 }
 
 describe('ShardManager against the simulator', () => {

@@ -27,7 +27,7 @@ import type { ShardFatalError } from '../shard/closeCodes.js';
 import type { Compression } from '../shard/compression/index.js';
 import { Shard, type ShardOptions, type ShardStatus } from '../shard/shard.js';
 import { botIdFromToken } from './botId.js';
-import { formatProgress, startupProgress } from './progress.js';
+import { formatProgress, identifyFloorMs, startupProgress } from './progress.js';
 
 export interface ShardManagerOptions {
   token: string;
@@ -96,6 +96,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
   #botId = '';
   #shardCount = 0;
   #startedAt = 0;
+  #maxConcurrency = 1;
   #everReady = new Set<number>();
   #stopped = false;
 
@@ -150,6 +151,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
       maxConcurrency: info.session_start_limit.max_concurrency,
     };
     this.metrics.sessionBudget.set(limit.remaining);
+    this.#maxConcurrency = limit.maxConcurrency;
     this.#throttler =
       this.#options.identifyThrottler?.(limit, { botId: this.#botId, clock: this.#clock }) ??
       new MemoryIdentifyThrottler({ limit, clock: this.#clock, ...(logger ? { logger } : {}) });
@@ -290,11 +292,15 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
       if (status !== 'ready') return;
       if (!this.#everReady.has(shard.id)) {
         this.#everReady.add(shard.id);
+        const identifying = [...this.#owned.values()].filter(
+          (o) => o.shard.status === 'identifying' || o.shard.status === 'connecting',
+        ).length;
         const progress = startupProgress(
           this.#everReady.size,
           this.#owned.size,
           this.#startedAt,
           this.#clock.now(),
+          identifyFloorMs(identifying, this.#maxConcurrency),
         );
         logger?.info(
           { ready: progress.ready, total: progress.total, etaMs: progress.etaMs },

@@ -7,10 +7,27 @@ export interface Progress {
   etaMs: number | undefined;
 }
 
-export function startupProgress(ready: number, total: number, startedAt: number, now: number): Progress {
-  if (ready <= 0 || ready >= total) return { ready, total, etaMs: ready >= total ? 0 : undefined };
+/**
+ * `floorMs` is the least time the identify limits still need (shards left to identify, in buckets
+ * of `max_concurrency`, one bucket per 5 s): the early rate of a start-up flatters it.
+ */
+export function startupProgress(
+  ready: number,
+  total: number,
+  startedAt: number,
+  now: number,
+  floorMs = 0,
+): Progress {
+  if (ready >= total) return { ready, total, etaMs: 0 };
+  if (ready <= 0) return { ready, total, etaMs: floorMs > 0 ? floorMs : undefined };
   const perShard = (now - startedAt) / ready;
-  return { ready, total, etaMs: Math.round(perShard * (total - ready)) };
+  return { ready, total, etaMs: Math.max(floorMs, Math.round(perShard * (total - ready))) };
+}
+
+/** Time the identify limits need for `toIdentify` shards still waiting, the first bucket going now. */
+export function identifyFloorMs(toIdentify: number, maxConcurrency: number, intervalMs = 5_000): number {
+  if (toIdentify <= 0) return 0;
+  return (Math.ceil(toIdentify / Math.max(1, maxConcurrency)) - 1) * intervalMs;
 }
 
 export function formatProgress(progress: Progress): string {

@@ -1,0 +1,113 @@
+/**
+ * `shardwire gateway` killed with SIGKILL under load, then started again: it RESUMEs every shard from
+ * the Redis session store (no new IDENTIFY) and every event the simulator dispatched reaches RabbitMQ.
+ */
+import { randomUUID } from 'node:crypto';
+import { type Broker, createBroker } from '@shardwire/broker';
+import { createLogger, type Envelope } from '@shardwire/core';
+import { startSimulator } from '@shardwire/simulator';
+import { connect } from 'amqplib';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { cliBuilt, type GatewayChild, spawnGateway } from '../testing/child.js';
+import { expectNothingLost, postMessage, stats, textChannels } from '../testing/sim.js';
+
+const amqpUrl = process.env.AMQP_URL;
+const redisUrl = process.env.REDIS_URL;
+
+describe.skipIf(!amqpUrl || !redisUrl || !cliBuilt)('gateway process restart', () => {
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  it('resumes every shard after SIGKILL under load and loses no event', { timeout: 90_000 }, async () => {
+    const sim = await startSimulator({
+      port: 0,
+      guilds: 8,
+      logger: createLogger({ name: 'simulator', level: 'error' }),
+    });
+    cleanups.push(() => sim.close());
+    const prefix = `gwtest-${randomUUID().slice(0, 8)}`;
+    const brokerUrl = `${amqpUrl}?prefix=${prefix}`;
+    const broker: Broker = await createBroker(brokerUrl);
+    cleanups.push(async () => {
+      const model = await connect(amqpUrl!);
+      const channel = await model.createChannel();
+      const queues = [
+        'audit',
+        `gateway.commands.${sim.defaultBot.id}.0`,
+        `gateway.commands.${sim.defaultBot.id}.1`,
+      ];
+      for (const queue of queues) await channel.deleteQueue(`${prefix}.group.${queue}`);
+      for (const name of ['dead-letters']) await channel.deleteQueue(`${prefix}.${name}`);
+      for (const name of ['events', 'broadcast']) await channel.deleteExchange(`${prefix}.${name}`);
+      await model.close();
+    });
+    cleanups.push(() => broker.close());
+    const redis = new Redis(redisUrl!);
+    cleanups.push(async () => {
+      const keys = await redis.keys(`shardwire:gateway:${sim.defaultBot.id}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+    });
+
+    const received = new Map<string, Envelope>();
+    await broker.consume<Envelope>('audit', 'events.#', (delivery) => {
+      received.set(delivery.body.id, delivery.body);
+    });
+
+    const env = {
+      DISCORD_TOKEN: sim.defaultBot.token,
+      DISCORD_API_URL: `${sim.url}/api`,
+      SHARD_COUNT: '2',
+      GATEWAY_INTENTS: '513',
+      BROKER_URL: brokerUrl,
+      SESSION_STORE_URL: redisUrl!,
+    };
+    const children: GatewayChild[] = [];
+    cleanups.push(() => Promise.all(children.map((c) => c.kill())));
+    const start = async () => {
+      const child = spawnGateway(env);
+      children.push(child);
+      await child.waitForLine(/"2\/2 shards ready"/);
+      return child;
+    };
+
+    // Discord dispatches to sessions that exist: the load starts once the shards are READY.
+    const first = await start();
+    const channels = await textChannels(sim);
+    const posted: string[] = [];
+    let loading = true;
+    const load = Promise.all(
+      channels.map(async (channel) => {
+        while (loading) {
+          posted.push(await postMessage(sim, channel, 'load'));
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      }),
+    );
+
+    await vi.waitFor(() => expect(posted.length).toBeGreaterThan(300), { timeout: 20_000 });
+    await first.kill();
+    const postedWhileDown = posted.length;
+    await vi.waitFor(() => expect(posted.length).toBeGreaterThan(postedWhileDown + 200), { timeout: 20_000 });
+    const second = await start();
+    const resumedAt = posted.length;
+    await vi.waitFor(() => expect(posted.length).toBeGreaterThan(resumedAt + 200), { timeout: 20_000 });
+    loading = false;
+    await load;
+
+    const messages = () => [...received.values()].filter((e) => e.t === 'MESSAGE_CREATE');
+    await vi.waitFor(() => expect(messages().length).toBeGreaterThanOrEqual(posted.length), {
+      timeout: 30_000,
+    });
+    expect(new Set(messages().map((e) => (e.d as { id: string }).id))).toEqual(new Set(posted));
+    await expectNothingLost(sim, [...received.values()]);
+    const s = await stats(sim);
+    expect(s.identifies).toBe(2);
+    expect(s.resumes).toBe(2);
+    expect(second.lines.filter((l) => l.includes('resuming stored session'))).toHaveLength(2);
+    expect(await second.stop()).toBe(0);
+  });
+});
