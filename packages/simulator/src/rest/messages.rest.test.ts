@@ -55,7 +55,7 @@ describe('REST messages', () => {
       }),
       expect.objectContaining({ filename: 'renamed.bin', size: 3 }),
     ]);
-    const file = await fetch(message.attachments[0].url);
+    const file = await fetch(message.attachments[0]!.url);
     expect(await file.text()).toBe('hello file');
     const event = await client.dispatch('MESSAGE_CREATE');
     expect(event.d.attachments).toHaveLength(2);
