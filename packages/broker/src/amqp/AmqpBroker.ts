@@ -8,16 +8,15 @@ import type {
   GroupOptions,
   Handler,
   PublishOptions,
-  RequestOptions,
   Subscription,
 } from '../Broker.js';
 import { parseBrokerUrl } from '../brokerUrl.js';
 import { validateConsumeOptions } from '../consumeOptions.js';
 import { type BrokerDeps, QUEUE_FILL_WARNING } from '../deps.js';
-import { BrokerClosedError } from '../errors.js';
 import { type BrokerMetrics, createBrokerMetrics } from '../metrics.js';
 import { validateName } from '../names.js';
 import { Partitioner } from '../partition.js';
+import { RpcBroker } from '../RpcBroker.js';
 import { encodeBody } from '../rpc.js';
 import { asPatterns, validateRoutingKey } from '../topic.js';
 import { AmqpConnection } from './AmqpConnection.js';
@@ -32,13 +31,13 @@ import { type AmqpNames, amqpNames, wireKey } from './names.js';
 const CLOSE_DRAIN_MS = 10_000;
 const FILL_CHECK_MS = 5_000;
 
-export class AmqpBroker implements Broker {
+export class AmqpBroker extends RpcBroker implements Broker {
   readonly deadLetters: DeadLetterQueue;
   readonly #names: AmqpNames;
   readonly #connection: AmqpConnection;
   readonly #topology: AmqpTopology;
   readonly #publisher: AmqpPublisher;
-  readonly #rpc: AmqpRpc;
+  protected readonly rpc: AmqpRpc;
   readonly #consumers = new Set<AmqpConsumer>();
   readonly #partitioner: Partitioner;
   readonly #metrics: BrokerMetrics;
@@ -46,9 +45,9 @@ export class AmqpBroker implements Broker {
   readonly #dropDepthSource: () => void;
   readonly #fillTimer: NodeJS.Timeout;
   readonly #warned = new Set<string>();
-  #closed = false;
 
   private constructor(url: string, deps: BrokerDeps) {
+    super();
     const options = parseBrokerUrl(url);
     this.#logger = deps.logger?.child({ broker: 'amqp' });
     this.#metrics = createBrokerMetrics('amqp', deps.registry);
@@ -58,7 +57,7 @@ export class AmqpBroker implements Broker {
     this.#publisher = new AmqpPublisher(options.publishBuffer, this.#metrics, this.#logger, (reason) =>
       this.#connection.reset(reason),
     );
-    this.#rpc = new AmqpRpc(this.#names, this.#logger);
+    this.rpc = new AmqpRpc(this.#names, this.#logger, () => this.#connection.model);
     this.#connection = new AmqpConnection(
       options.clientUrl,
       options.display,
@@ -91,7 +90,7 @@ export class AmqpBroker implements Broker {
   }
 
   async publish<T>(routingKey: string, body: T, options: PublishOptions = {}): Promise<void> {
-    this.#checkOpen();
+    this.checkOpen();
     validateRoutingKey(routingKey);
     const content = Buffer.from(encodeBody(body));
     const partition = this.#partitioner.of(options.partitionKey);
@@ -109,7 +108,7 @@ export class AmqpBroker implements Broker {
     handler: Handler<T>,
     options: ConsumeOptions & GroupOptions = {},
   ): Promise<Subscription> {
-    this.#checkOpen();
+    this.checkOpen();
     const { prefetch, maxDeliveries, ordered } = validateConsumeOptions(options);
     await this.declareGroup(group, patterns, { ...options, ordered: ordered || undefined });
     const consumer = new AmqpConsumer(
@@ -131,7 +130,7 @@ export class AmqpBroker implements Broker {
   }
 
   async declareGroup(group: string, patterns: string | readonly string[], options: GroupOptions = {}) {
-    this.#checkOpen();
+    this.checkOpen();
     validateName('group', group);
     validateConsumeOptions(options);
     const list = asPatterns(patterns);
@@ -139,30 +138,12 @@ export class AmqpBroker implements Broker {
     await this.#topology.declareGroup(model, group, list, options);
   }
 
-  async request<Req, Res>(subject: string, payload: Req, options?: RequestOptions): Promise<Res> {
-    this.#checkOpen();
-    return (await this.#rpc.request(subject, payload, options)) as Res;
-  }
-
-  async respond<Req, Res>(
-    subject: string,
-    handler: (payload: Req) => Promise<Res> | Res,
-  ): Promise<Subscription> {
-    this.#checkOpen();
-    return this.#rpc.respond(this.#connection.model, subject, handler as (payload: unknown) => unknown);
-  }
-
-  async broadcast<Req, Res>(subject: string, payload: Req, options?: RequestOptions): Promise<Res[]> {
-    this.#checkOpen();
-    return (await this.#rpc.broadcast(subject, payload, options)) as Res[];
-  }
-
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.closed) return;
+    this.closed = true;
     clearInterval(this.#fillTimer);
     await Promise.all([...this.#consumers].map((c) => c.close()));
-    await this.#rpc.close();
+    await this.rpc.close();
     await this.#publisher.drain(CLOSE_DRAIN_MS);
     this.#dropDepthSource();
     await this.#connection.close();
@@ -172,7 +153,7 @@ export class AmqpBroker implements Broker {
   async #setUp(model: ChannelModel): Promise<void> {
     await this.#topology.redeclareAll(model);
     await this.#publisher.attach(model);
-    await this.#rpc.attach(model);
+    await this.rpc.attach(model);
     for (const consumer of this.#consumers) await consumer.attach(model);
   }
 
@@ -193,7 +174,7 @@ export class AmqpBroker implements Broker {
 
   async #checkFill(): Promise<void> {
     const bounded = [...this.#topology.groups].filter(([, shape]) => shape.options.maxLength !== undefined);
-    if (bounded.length === 0 || this.#closed) return;
+    if (bounded.length === 0 || this.closed) return;
     try {
       const depths = await this.#depths();
       for (const [group, shape] of bounded) {
@@ -216,9 +197,5 @@ export class AmqpBroker implements Broker {
     const model = this.#connection.model;
     if (!model) throw new Error('not connected to RabbitMQ (reconnecting); try again');
     return model;
-  }
-
-  #checkOpen(): void {
-    if (this.#closed) throw new BrokerClosedError();
   }
 }

@@ -27,6 +27,7 @@ export class AmqpRpc {
   constructor(
     private readonly names: AmqpNames,
     private readonly logger: Logger | undefined,
+    private readonly model: () => ChannelModel | undefined,
   ) {}
 
   async attach(model: ChannelModel): Promise<void> {
@@ -51,16 +52,13 @@ export class AmqpRpc {
     for (const responder of this.#responders) await responder.attach(model);
   }
 
-  async respond(
-    model: ChannelModel | undefined,
-    subject: string,
-    handler: (payload: unknown) => unknown,
-  ): Promise<Subscription> {
+  async respond(subject: string, handler: (payload: unknown) => unknown): Promise<Subscription> {
     validateSubject(subject);
     const responder = new AmqpResponder(this.names, subject, handler, this.logger, () =>
       this.#responders.delete(responder),
     );
     this.#responders.add(responder);
+    const model = this.model();
     if (model) await responder.attach(model);
     return responder;
   }

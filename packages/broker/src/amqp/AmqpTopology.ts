@@ -6,12 +6,8 @@
 import type { Logger } from '@shardwire/core';
 import type { Channel, ChannelModel } from 'amqplib';
 import type { GroupOptions } from '../Broker.js';
+import { type GroupShape, mergeGroup } from '../groupShape.js';
 import { type AmqpNames, bindingKey } from './names.js';
-
-export interface GroupShape {
-  patterns: Set<string>;
-  options: GroupOptions;
-}
 
 export class AmqpTopology {
   readonly groups = new Map<string, GroupShape>();
@@ -40,14 +36,7 @@ export class AmqpTopology {
 
   /** Remembers the group (for reconnects) and declares its queues and bindings. */
   async declareGroup(model: ChannelModel, group: string, patterns: readonly string[], options: GroupOptions) {
-    const shape = this.groups.get(group) ?? { patterns: new Set<string>(), options: {} };
-    for (const p of patterns) shape.patterns.add(p);
-    shape.options = {
-      maxLength: options.maxLength ?? shape.options.maxLength,
-      maxAgeMs: options.maxAgeMs ?? shape.options.maxAgeMs,
-      ordered: options.ordered ?? shape.options.ordered,
-    };
-    this.groups.set(group, shape);
+    const shape = mergeGroup(this.groups, group, patterns, options);
     await this.#declare(model, group, shape);
   }
 

@@ -9,14 +9,14 @@ import type {
   GroupOptions,
   Handler,
   PublishOptions,
-  RequestOptions,
   Subscription,
 } from '../Broker.js';
 import { validateConsumeOptions } from '../consumeOptions.js';
 import type { BrokerDeps } from '../deps.js';
-import { BrokerClosedError, PublishRejectedError } from '../errors.js';
+import { PublishRejectedError } from '../errors.js';
 import { type BrokerMetrics, createBrokerMetrics } from '../metrics.js';
 import { validateName } from '../names.js';
+import { RpcBroker } from '../RpcBroker.js';
 import { encodeBody } from '../rpc.js';
 import { asPatterns, validateRoutingKey } from '../topic.js';
 import { MemoryGroup, type StoredMessage } from './MemoryGroup.js';
@@ -24,28 +24,28 @@ import { MemoryRpc } from './MemoryRpc.js';
 
 type StoredDeadLetter = DeadLetter & { json: string; headers: Record<string, string>; partitionKey?: string };
 
-export class MemoryBroker implements Broker {
+export class MemoryBroker extends RpcBroker implements Broker {
   readonly #groups = new Map<string, MemoryGroup>();
   readonly #subscriptions = new Set<Subscription>();
   readonly #dead: StoredDeadLetter[] = [];
   readonly #clock: Clock;
   readonly #metrics: BrokerMetrics;
-  readonly #rpc: MemoryRpc;
+  protected readonly rpc: MemoryRpc;
   readonly #dropDepthSource: () => void;
   #seq = 0;
-  #closed = false;
 
   constructor(private readonly deps: BrokerDeps = {}) {
+    super();
     this.#clock = deps.clock ?? systemClock;
     this.#metrics = createBrokerMetrics('memory', deps.registry);
-    this.#rpc = new MemoryRpc(this.#clock);
+    this.rpc = new MemoryRpc(this.#clock);
     this.#dropDepthSource = this.#metrics.depthSource(
       () => new Map([...this.#groups].map(([name, group]) => [name, group.depth])),
     );
   }
 
   async publish<T>(routingKey: string, body: T, options: PublishOptions = {}): Promise<void> {
-    this.#checkOpen();
+    this.checkOpen();
     validateRoutingKey(routingKey);
     const json = encodeBody(body);
     this.#metrics.published();
@@ -66,7 +66,7 @@ export class MemoryBroker implements Broker {
     handler: Handler<T>,
     options: ConsumeOptions & GroupOptions = {},
   ): Promise<Subscription> {
-    this.#checkOpen();
+    this.checkOpen();
     const { prefetch, maxDeliveries } = validateConsumeOptions(options);
     const target = this.#declare(group, patterns, options);
     const stop = target.addConsumer(handler as Handler<unknown>, prefetch, maxDeliveries);
@@ -82,26 +82,8 @@ export class MemoryBroker implements Broker {
   }
 
   async declareGroup(group: string, patterns: string | readonly string[], options: GroupOptions = {}) {
-    this.#checkOpen();
+    this.checkOpen();
     this.#declare(group, patterns, options);
-  }
-
-  async request<Req, Res>(subject: string, payload: Req, options?: RequestOptions): Promise<Res> {
-    this.#checkOpen();
-    return (await this.#rpc.request(subject, payload, options)) as Res;
-  }
-
-  async respond<Req, Res>(
-    subject: string,
-    handler: (payload: Req) => Promise<Res> | Res,
-  ): Promise<Subscription> {
-    this.#checkOpen();
-    return this.#rpc.respond(subject, handler as (payload: unknown) => unknown);
-  }
-
-  async broadcast<Req, Res>(subject: string, payload: Req, options?: RequestOptions): Promise<Res[]> {
-    this.#checkOpen();
-    return (await this.#rpc.broadcast(subject, payload, options)) as Res[];
   }
 
   readonly deadLetters: DeadLetterQueue = {
@@ -111,7 +93,7 @@ export class MemoryBroker implements Broker {
         .slice(0, limit ?? Number.POSITIVE_INFINITY)
         .map(({ json: _json, headers: _headers, partitionKey: _key, ...letter }) => ({ ...letter })),
     replay: async ({ group, ids } = {}) => {
-      this.#checkOpen();
+      this.checkOpen();
       const chosen = this.#takeDead(group, ids);
       const now = this.#clock.now();
       for (const letter of chosen) {
@@ -130,10 +112,10 @@ export class MemoryBroker implements Broker {
   };
 
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.closed) return;
+    this.closed = true;
     await Promise.all([...this.#subscriptions].map((s) => s.close()));
-    await this.#rpc.close();
+    await this.rpc.close();
     for (const group of this.#groups.values()) group.stop();
     this.#dropDepthSource();
   }
@@ -193,9 +175,5 @@ export class MemoryBroker implements Broker {
       this.#dead.splice(i, 1);
     }
     return taken;
-  }
-
-  #checkOpen(): void {
-    if (this.#closed) throw new BrokerClosedError();
   }
 }

@@ -8,16 +8,15 @@ import type {
   GroupOptions,
   Handler,
   PublishOptions,
-  RequestOptions,
   Subscription,
 } from '../Broker.js';
 import { parseBrokerUrl } from '../brokerUrl.js';
 import { validateConsumeOptions } from '../consumeOptions.js';
 import { type BrokerDeps, QUEUE_FILL_WARNING } from '../deps.js';
-import { BrokerClosedError } from '../errors.js';
 import { type BrokerMetrics, createBrokerMetrics } from '../metrics.js';
 import { validateName } from '../names.js';
 import { Partitioner } from '../partition.js';
+import { RpcBroker } from '../RpcBroker.js';
 import { encodeBody } from '../rpc.js';
 import { asPatterns, compileTopics, validateRoutingKey } from '../topic.js';
 import { H, makeHeaders } from './codec.js';
@@ -31,13 +30,13 @@ import { type NatsNames, natsNames } from './subjects.js';
 const CLOSE_DRAIN_MS = 10_000;
 const FILL_CHECK_MS = 5_000;
 
-export class NatsBroker implements Broker {
+export class NatsBroker extends RpcBroker implements Broker {
   readonly deadLetters: NatsDeadLetters;
   readonly #nc: NatsConnection;
   readonly #names: NatsNames;
   readonly #topology: NatsTopology;
   readonly #publisher: NatsPublisher;
-  readonly #rpc: NatsRpc;
+  protected readonly rpc: NatsRpc;
   readonly #partitioner: Partitioner;
   readonly #metrics: BrokerMetrics;
   readonly #logger: Logger | undefined;
@@ -45,7 +44,6 @@ export class NatsBroker implements Broker {
   readonly #dropDepthSource: () => void;
   readonly #fillTimer: NodeJS.Timeout;
   #warned = false;
-  #closed = false;
 
   private constructor(
     nc: NatsConnection,
@@ -54,6 +52,7 @@ export class NatsBroker implements Broker {
     options: { prefix: string; partitions: number; publishBuffer: number },
     deps: BrokerDeps,
   ) {
+    super();
     this.#nc = nc;
     this.#logger = deps.logger?.child({ broker: 'nats' });
     this.#metrics = createBrokerMetrics('nats', deps.registry);
@@ -61,7 +60,7 @@ export class NatsBroker implements Broker {
     this.#partitioner = new Partitioner(options.partitions);
     this.#topology = new NatsTopology(jsm, this.#names, options.partitions, this.#logger);
     this.#publisher = new NatsPublisher(js, options.publishBuffer, this.#metrics, this.#logger);
-    this.#rpc = new NatsRpc(nc, this.#names, this.#logger);
+    this.rpc = new NatsRpc(nc, this.#names, this.#logger);
     this.deadLetters = new NatsDeadLetters(jsm, this.#names, this.#publisher);
     this.#dropDepthSource = this.#metrics.depthSource(() => this.#topology.depths());
     this.#fillTimer = setInterval(() => void this.#checkFill(), FILL_CHECK_MS).unref();
@@ -100,7 +99,7 @@ export class NatsBroker implements Broker {
   }
 
   async publish<T>(routingKey: string, body: T, options: PublishOptions = {}): Promise<void> {
-    this.#checkOpen();
+    this.checkOpen();
     validateRoutingKey(routingKey);
     const data = Buffer.from(encodeBody(body));
     const partition = this.#partitioner.of(options.partitionKey);
@@ -124,7 +123,7 @@ export class NatsBroker implements Broker {
     handler: Handler<T>,
     options: ConsumeOptions & GroupOptions = {},
   ): Promise<Subscription> {
-    this.#checkOpen();
+    this.checkOpen();
     const { prefetch, maxDeliveries, ordered } = validateConsumeOptions(options);
     await this.declareGroup(group, patterns, { ...options, ordered: ordered || undefined });
     const shape = this.#topology.groups.get(group)!;
@@ -154,48 +153,24 @@ export class NatsBroker implements Broker {
   }
 
   async declareGroup(group: string, patterns: string | readonly string[], options: GroupOptions = {}) {
-    this.#checkOpen();
+    this.checkOpen();
     validateName('group', group);
     validateConsumeOptions(options);
     await this.#topology.declareGroup(group, asPatterns(patterns), options);
   }
 
-  async request<Req, Res>(subject: string, payload: Req, options?: RequestOptions): Promise<Res> {
-    this.#checkOpen();
-    return (await this.#rpc.request(subject, payload, options)) as Res;
-  }
-
-  async respond<Req, Res>(
-    subject: string,
-    handler: (payload: Req) => Promise<Res> | Res,
-  ): Promise<Subscription> {
-    this.#checkOpen();
-    return this.#rpc.respond(subject, handler as (payload: unknown) => unknown);
-  }
-
-  async broadcast<Req, Res>(subject: string, payload: Req, options?: RequestOptions): Promise<Res[]> {
-    this.#checkOpen();
-    return (await this.#rpc.broadcast(subject, payload, options)) as Res[];
-  }
-
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.closed) return;
+    this.closed = true;
     clearInterval(this.#fillTimer);
     await Promise.all([...this.#consumers].map((c) => c.close()));
-    await this.#rpc.close();
+    await this.rpc.close();
     await this.#publisher.drain(CLOSE_DRAIN_MS);
     this.#dropDepthSource();
     await this.#nc.drain().catch(() => this.#nc.close());
   }
 
-  async #bury(
-    group: string,
-    message: import('nats').JsMsg,
-    routingKey: string,
-    deliveries: number,
-    reason: string,
-  ) {
+  async #bury(group: string, message: JsMsg, routingKey: string, deliveries: number, reason: string) {
     try {
       await this.deadLetters.bury(group, message, routingKey, deliveries, reason);
     } catch (error) {
@@ -212,7 +187,7 @@ export class NatsBroker implements Broker {
     const bounds = [...this.#topology.groups.values()]
       .map((shape) => shape.options.maxLength)
       .filter((n): n is number => n !== undefined);
-    if (bounds.length === 0 || this.#closed) return;
+    if (bounds.length === 0 || this.closed) return;
     try {
       const max = Math.min(...bounds);
       const depth = Math.max(0, ...(await this.#topology.depths()).values());
@@ -226,9 +201,5 @@ export class NatsBroker implements Broker {
     } catch {
       // Reconnecting: try again at the next tick.
     }
-  }
-
-  #checkOpen(): void {
-    if (this.#closed) throw new BrokerClosedError();
   }
 }

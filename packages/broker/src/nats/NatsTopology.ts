@@ -15,6 +15,7 @@ import {
   StorageType,
 } from 'nats';
 import type { GroupOptions } from '../Broker.js';
+import { type GroupShape, mergeGroup } from '../groupShape.js';
 import type { NatsNames } from './subjects.js';
 
 export interface ConsumerSpec {
@@ -26,17 +27,12 @@ export interface ConsumerSpec {
   replay: boolean;
 }
 
-export interface NatsGroupShape {
-  patterns: Set<string>;
-  options: GroupOptions;
-}
-
 /** How long a delivered message may go unacknowledged before JetStream gives it to another consumer. */
 export const ACK_WAIT_MS = 30_000;
 const UNORDERED_MAX_ACK_PENDING = 20_000;
 
 export class NatsTopology {
-  readonly groups = new Map<string, NatsGroupShape>();
+  readonly groups = new Map<string, GroupShape>();
 
   constructor(
     private readonly jsm: JetStreamManager,
@@ -75,14 +71,7 @@ export class NatsTopology {
   }
 
   async declareGroup(group: string, patterns: readonly string[], options: GroupOptions): Promise<void> {
-    const shape = this.groups.get(group) ?? { patterns: new Set<string>(), options: {} };
-    for (const p of patterns) shape.patterns.add(p);
-    shape.options = {
-      maxLength: options.maxLength ?? shape.options.maxLength,
-      maxAgeMs: options.maxAgeMs ?? shape.options.maxAgeMs,
-      ordered: options.ordered ?? shape.options.ordered,
-    };
-    this.groups.set(group, shape);
+    const shape = mergeGroup(this.groups, group, patterns, options);
     const ordered = shape.options.ordered === true;
     for (const spec of this.specsOf(group)) await this.#ensureConsumer(spec, ordered && !spec.replay);
     if (shape.options.maxLength !== undefined) await this.#bound(shape.options.maxLength);
