@@ -14,7 +14,7 @@ export type FieldKind =
   | 'hash' // image hash (`a_` + 32 hex) → 17 bytes, other strings as str
   | 'int'
   | 'big' // bit set sent as a decimal string (permissions)
-  | 'bool'
+  | 'bool' // no bytes: present and true bits in the masks
   | 'time' // ISO 8601 timestamp → ms since the epoch (read back as `toISOString()`)
   | 'json' // rare nested objects
   | 'overwrites'; // permission_overwrites
@@ -46,7 +46,9 @@ export class Codec {
   constructor(
     readonly schema: Schema,
     /** Field names to keep; undefined keeps them all. */
-    fields?: readonly string[],
+    readonly fields?: readonly string[],
+    /** A field left out because the storage keys the entity by it (its id). */
+    readonly keyField?: string,
   ) {
     const names = new Set(schema.fields.map(([name]) => name));
     for (const name of fields ?? []) {
@@ -55,8 +57,15 @@ export class Codec {
       }
     }
     const wanted = fields ? new Set([...fields, ...schema.required]) : undefined;
-    this.keep = schema.fields.map(([name]) => wanted === undefined || wanted.has(name));
+    this.keep = schema.fields.map(
+      ([name]) => name !== keyField && (wanted === undefined || wanted.has(name)),
+    );
     this.#maskBytes = Math.ceil(schema.fields.length / 8);
+  }
+
+  /** The same selection without `field`, for storage that keys entities by it (the caller adds it back). */
+  keyedBy(field: string): Codec {
+    return new Codec(this.schema, this.fields, field);
   }
 
   /** Whether a field is kept. */
@@ -86,6 +95,11 @@ export class Codec {
       const v = record[name];
       if (v === undefined) continue;
       masks[i >> 3]! |= 1 << (i & 7);
+      if (kind === 'bool') {
+        // A boolean is its mask bits alone: present, and true in the second mask.
+        if (v === true) masks[this.#maskBytes + (i >> 3)]! |= 1 << (i & 7);
+        continue;
+      }
       if (v === null) {
         masks[this.#maskBytes + (i >> 3)]! |= 1 << (i & 7);
         continue;
@@ -105,8 +119,8 @@ export class Codec {
     for (let i = 0; i < fields.length; i++) {
       if (!(masks[i >> 3]! & (1 << (i & 7)))) continue;
       const [name, kind] = fields[i]!;
-      const isNull = (masks[this.#maskBytes + (i >> 3)]! & (1 << (i & 7))) !== 0;
-      const v = isNull ? null : readValue(r, kind);
+      const second = (masks[this.#maskBytes + (i >> 3)]! & (1 << (i & 7))) !== 0;
+      const v = kind === 'bool' ? second : second ? null : readValue(r, kind);
       if (this.keep[i]) out[name] = v;
     }
     return out as T;
@@ -154,8 +168,7 @@ function writeValue(w: ByteWriter, kind: FieldKind, v: unknown, name: string, en
       w.bigvarint(BigInt(v));
       return;
     case 'bool':
-      w.byte(v ? 1 : 0);
-      return;
+      return; // in the masks
     case 'time': {
       const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
       if (!Number.isFinite(ms)) throw bad();
@@ -208,7 +221,7 @@ function readValue(r: ByteReader, kind: FieldKind): unknown {
     case 'big':
       return r.bigvarint().toString();
     case 'bool':
-      return r.byte() === 1;
+      return false; // in the masks
     case 'time':
       return new Date(r.svarint()).toISOString();
     case 'json':

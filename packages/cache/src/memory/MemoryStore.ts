@@ -1,6 +1,7 @@
 /**
- * The memory backend: every entity packed into one flat latin1 string (see codec/), in maps keyed by
- * 64-bit ids; users shared between guilds and reference-counted. No per-entity objects or closures.
+ * The memory backend: every entity packed into one flat latin1 string (see codec/) without its id,
+ * in compact tables keyed by 64-bit ids (IdTable); users shared between guilds and
+ * reference-counted. No per-entity objects, map entries or closures.
  */
 import type {
   CachedChannel,
@@ -16,17 +17,32 @@ import type {
 import type { Codec } from '../codec/schema.js';
 import type { Policy } from '../options.js';
 import type { MemberFields, Op, Store } from '../store/Store.js';
-import { compareIds, GuildRecord, key, UserEntry } from './GuildRecord.js';
+import { GuildRecord, key } from './GuildRecord.js';
+import { IdTable } from './IdTable.js';
 
 const MINUTE = 60_000;
 
+type Keyed = 'guild' | 'channel' | 'role' | 'user' | 'emoji' | 'voiceState';
+
 export class MemoryStore implements Store {
   readonly backend = 'memory';
-  readonly #guilds = new Map<bigint, GuildRecord>();
-  readonly #channelGuild = new Map<bigint, bigint>();
-  readonly #users = new Map<bigint, UserEntry>();
+  readonly #guilds = new IdTable<GuildRecord>();
+  readonly #channelGuild = new IdTable<GuildRecord>();
+  /** Users, with the number of cached members referring to each. */
+  readonly #users = new IdTable<string>(4, true);
+  /** The policy's codecs without the id each table is keyed by. */
+  readonly #codec: Record<Keyed, Codec>;
 
-  constructor(readonly policy: Policy) {}
+  constructor(readonly policy: Policy) {
+    this.#codec = {
+      guild: policy.guild.keyedBy('id'),
+      channel: policy.channel.keyedBy('id'),
+      role: policy.role.keyedBy('id'),
+      user: policy.user.keyedBy('id'),
+      emoji: policy.emoji.keyedBy('id'),
+      voiceState: policy.voiceState.keyedBy('user_id'),
+    };
+  }
 
   async write(ops: readonly Op[], touched?: { guildId: string; at: number }): Promise<void> {
     for (const op of ops) this.#apply(op, touched?.at ?? 0);
@@ -37,17 +53,17 @@ export class MemoryStore implements Store {
   }
 
   #apply(op: Op, now: number): void {
-    const p = this.policy;
+    const c = this.#codec;
     switch (op.type) {
       case 'guild.put': {
         const id = BigInt(op.guildId);
         const record = this.#guilds.get(id);
-        const data = p.guild.encode(op.guild);
+        const data = c.guild.encode(op.guild);
         if (record) {
           record.data = data;
           record.shard = op.shard;
         } else {
-          this.#guilds.set(id, new GuildRecord(data, op.shard, now));
+          this.#guilds.set(id, new GuildRecord(id, data, op.shard, now));
         }
         return;
       }
@@ -58,8 +74,8 @@ export class MemoryStore implements Store {
         const record = this.#guild(op.guildId);
         if (!record) return;
         const id = BigInt(op.channel.id);
-        record.channels.set(id, p.channel.encode({ ...op.channel, guild_id: op.guildId }));
-        this.#channelGuild.set(id, BigInt(op.guildId));
+        record.channels.set(id, c.channel.encode({ ...op.channel, guild_id: op.guildId }));
+        this.#channelGuild.set(id, record);
         return;
       }
       case 'channel.drop': {
@@ -69,7 +85,7 @@ export class MemoryStore implements Store {
         return;
       }
       case 'role.put':
-        this.#guild(op.guildId)?.roles.set(BigInt(op.role.id), p.role.encode(op.role));
+        this.#guild(op.guildId)?.roles.set(BigInt(op.role.id), c.role.encode(op.role));
         return;
       case 'role.drop':
         this.#guild(op.guildId)?.roles.delete(BigInt(op.roleId));
@@ -78,12 +94,10 @@ export class MemoryStore implements Store {
         const record = this.#guild(op.guildId);
         if (!record) return;
         const id = BigInt(op.userId);
-        if (!record.members.has(id)) {
+        if (record.members.set(id, this.policy.member.encode(op.member))) {
           record.sortedMembers = undefined;
-          const user = this.#users.get(id);
-          if (user) user.refs++;
+          this.#users.count(id, 1);
         }
-        record.members.set(id, p.member.encode(op.member));
         return;
       }
       case 'member.drop': {
@@ -95,19 +109,14 @@ export class MemoryStore implements Store {
         }
         return;
       }
-      case 'user.put': {
-        const id = BigInt(op.user.id);
-        const entry = this.#users.get(id);
-        const data = p.user.encode(op.user);
-        if (entry) entry.data = data;
-        else this.#users.set(id, new UserEntry(data, 0));
+      case 'user.put':
+        this.#users.set(BigInt(op.user.id), c.user.encode(op.user));
         return;
-      }
       case 'emoji.put': {
         const record = this.#guild(op.guildId);
         if (!record || !op.emoji.id) return;
-        record.emojis ??= new Map();
-        record.emojis.set(BigInt(op.emoji.id), p.emoji.encode(op.emoji));
+        record.emojis ??= new IdTable();
+        record.emojis.set(BigInt(op.emoji.id), c.emoji.encode(op.emoji));
         return;
       }
       case 'emojis.clear':
@@ -116,8 +125,8 @@ export class MemoryStore implements Store {
       case 'voice.put': {
         const record = this.#guild(op.guildId);
         if (!record) return;
-        record.voiceStates ??= new Map();
-        record.voiceStates.set(BigInt(op.state.user_id), p.voiceState.encode(op.state));
+        record.voiceStates ??= new IdTable();
+        record.voiceStates.set(BigInt(op.state.user_id), c.voiceState.encode(op.state));
         return;
       }
       case 'voice.drop':
@@ -133,9 +142,9 @@ export class MemoryStore implements Store {
     return id === undefined ? undefined : this.#guilds.get(id);
   }
 
+  /** One member fewer refers to the user; a user no member refers to goes. */
   #release(userId: bigint): void {
-    const user = this.#users.get(userId);
-    if (user && --user.refs <= 0) this.#users.delete(userId);
+    if (this.#users.has(userId) && this.#users.count(userId, -1) === 0) this.#users.delete(userId);
   }
 
   #dropGuild(id: bigint): void {
@@ -146,44 +155,51 @@ export class MemoryStore implements Store {
     this.#guilds.delete(id);
   }
 
-  #decodeAll<T>(codec: Codec, map: Map<bigint, string> | undefined): T[] {
-    return map ? [...map.values()].map((data) => codec.decode<T>(data)) : [];
+  /** Decodes a keyed entity and puts its id back (first, as Discord sends it). */
+  #decode<T>(codec: Codec, id: bigint, data: string | undefined, idField = 'id'): T | undefined {
+    if (data === undefined) return undefined;
+    return { [idField]: id.toString(), ...codec.decode(data) } as T;
+  }
+
+  #decodeAll<T>(codec: Codec, table: IdTable<string> | undefined, idField = 'id'): T[] {
+    if (!table) return [];
+    const out: T[] = [];
+    for (const [id, data] of table.entries()) out.push(this.#decode<T>(codec, id, data, idField)!);
+    return out;
   }
 
   #member(record: GuildRecord, id: bigint): CachedMember | undefined {
     const data = record.members.get(id);
     if (data === undefined) return undefined;
     const fields = this.policy.member.decode<MemberFields>(data);
-    const user = this.#users.get(id);
-    const decodedUser = user
-      ? this.policy.user.decode<CachedUser>(user.data)
-      : ({ id: id.toString() } as CachedUser);
-    return { ...fields, roles: fields.roles ?? [], user: decodedUser } as CachedMember;
+    const user =
+      this.#decode<CachedUser>(this.#codec.user, id, this.#users.get(id)) ??
+      ({ id: id.toString() } as CachedUser);
+    return { ...fields, roles: fields.roles ?? [], user } as CachedMember;
   }
 
   async guild(guildId: string): Promise<CachedGuild | undefined> {
     const record = this.#guild(guildId);
-    return record && this.policy.guild.decode<CachedGuild>(record.data);
+    return record && this.#decode<CachedGuild>(this.#codec.guild, record.id, record.data);
   }
   async shardOf(guildId: string): Promise<number | undefined> {
     return this.#guild(guildId)?.shard;
   }
   async channel(channelId: string): Promise<CachedChannel | undefined> {
     const id = key(channelId);
-    const guildId = id === undefined ? undefined : this.#channelGuild.get(id);
-    const data = guildId === undefined ? undefined : this.#guilds.get(guildId)?.channels.get(id!);
-    return data === undefined ? undefined : this.policy.channel.decode<CachedChannel>(data);
+    if (id === undefined) return undefined;
+    return this.#decode(this.#codec.channel, id, this.#channelGuild.get(id)?.channels.get(id));
   }
   async channels(guildId: string): Promise<CachedChannel[]> {
-    return this.#decodeAll(this.policy.channel, this.#guild(guildId)?.channels);
+    return this.#decodeAll(this.#codec.channel, this.#guild(guildId)?.channels);
   }
   async role(guildId: string, roleId: string): Promise<CachedRole | undefined> {
     const id = key(roleId);
-    const data = id === undefined ? undefined : this.#guild(guildId)?.roles.get(id);
-    return data === undefined ? undefined : this.policy.role.decode<CachedRole>(data);
+    if (id === undefined) return undefined;
+    return this.#decode(this.#codec.role, id, this.#guild(guildId)?.roles.get(id));
   }
   async roles(guildId: string): Promise<CachedRole[]> {
-    return this.#decodeAll(this.policy.role, this.#guild(guildId)?.roles);
+    return this.#decodeAll(this.#codec.role, this.#guild(guildId)?.roles);
   }
   async member(guildId: string, userId: string): Promise<CachedMember | undefined> {
     const record = this.#guild(guildId);
@@ -193,39 +209,40 @@ export class MemoryStore implements Store {
   async members(guildId: string, limit: number, after?: string): Promise<Page<CachedMember>> {
     const record = this.#guild(guildId);
     if (!record) return { items: [] };
-    record.sortedMembers ??= [...record.members.keys()].sort(compareIds);
+    record.sortedMembers ??= record.members.sortedKeys();
     const ids = record.sortedMembers;
-    const from = after === undefined ? 0 : firstAbove(ids, key(after) ?? -1n);
-    const slice = ids.slice(from, from + limit);
-    const items = slice.map((id) => this.#member(record, id)!);
+    const from = after === undefined ? 0 : firstAbove(ids, key(after) ?? 0n);
+    const slice = ids.subarray(from, from + limit);
+    const items = Array.from(slice, (id) => this.#member(record, id)!);
     const more = from + limit < ids.length;
     return more ? { items, next: slice[slice.length - 1]!.toString() } : { items };
   }
   async user(userId: string): Promise<CachedUser | undefined> {
     const id = key(userId);
-    const entry = id === undefined ? undefined : this.#users.get(id);
-    return entry && this.policy.user.decode<CachedUser>(entry.data);
+    if (id === undefined) return undefined;
+    return this.#decode(this.#codec.user, id, this.#users.get(id));
   }
   async emoji(guildId: string, emojiId: string): Promise<CachedEmoji | undefined> {
     const id = key(emojiId);
-    const data = id === undefined ? undefined : this.#guild(guildId)?.emojis?.get(id);
-    return data === undefined ? undefined : this.policy.emoji.decode<CachedEmoji>(data);
+    if (id === undefined) return undefined;
+    return this.#decode(this.#codec.emoji, id, this.#guild(guildId)?.emojis?.get(id));
   }
   async emojis(guildId: string): Promise<CachedEmoji[]> {
-    return this.#decodeAll(this.policy.emoji, this.#guild(guildId)?.emojis);
+    return this.#decodeAll(this.#codec.emoji, this.#guild(guildId)?.emojis);
   }
   async voiceState(guildId: string, userId: string): Promise<CachedVoiceState | undefined> {
     const id = key(userId);
-    const data = id === undefined ? undefined : this.#guild(guildId)?.voiceStates?.get(id);
-    return data === undefined ? undefined : this.policy.voiceState.decode<CachedVoiceState>(data);
+    if (id === undefined) return undefined;
+    return this.#decode(this.#codec.voiceState, id, this.#guild(guildId)?.voiceStates?.get(id), 'user_id');
   }
   async voiceStates(guildId: string): Promise<CachedVoiceState[]> {
-    return this.#decodeAll(this.policy.voiceState, this.#guild(guildId)?.voiceStates);
+    return this.#decodeAll(this.#codec.voiceState, this.#guild(guildId)?.voiceStates, 'user_id');
   }
   async guildIds(shard?: number): Promise<string[]> {
     const out: string[] = [];
-    for (const [id, record] of this.#guilds)
-      if (shard === undefined || record.shard === shard) out.push(id.toString());
+    for (const record of this.#guilds.values()) {
+      if (shard === undefined || record.shard === shard) out.push(record.id.toString());
+    }
     return out;
   }
   async guildCount(shard?: number): Promise<number> {
@@ -236,7 +253,8 @@ export class MemoryStore implements Store {
   }
   async idleGuilds(before: number): Promise<string[]> {
     const out: string[] = [];
-    for (const [id, record] of this.#guilds) if (record.lastActive < before) out.push(id.toString());
+    for (const record of this.#guilds.values())
+      if (record.lastActive < before) out.push(record.id.toString());
     return out;
   }
 
@@ -251,15 +269,16 @@ export class MemoryStore implements Store {
       voiceStates: 0,
     };
     const activity = { last5m: 0, last1h: 0, last24h: 0, older: 0 };
-    // Packed bytes plus V8's string header; map entries and keys are not counted.
+    // Packed bytes, V8's string header, and a table slot (key + value) per entity.
+    const entry = (data: string) => 16 + data.length + 16;
     let bytes = 0;
-    const add = (map: Map<bigint, string> | undefined): number => {
-      for (const data of map?.values() ?? []) bytes += 12 + data.length;
-      return map?.size ?? 0;
+    const add = (table: IdTable<string> | undefined): number => {
+      for (const data of table?.values() ?? []) bytes += entry(data);
+      return table?.size ?? 0;
     };
     for (const record of this.#guilds.values()) {
       entities.guilds++;
-      bytes += 12 + record.data.length;
+      bytes += entry(record.data);
       entities.channels += add(record.channels);
       entities.roles += add(record.roles);
       entities.members += add(record.members);
@@ -271,7 +290,7 @@ export class MemoryStore implements Store {
       else if (age <= 24 * 60 * MINUTE) activity.last24h++;
       else activity.older++;
     }
-    for (const user of this.#users.values()) bytes += 12 + user.data.length;
+    add(this.#users);
     return { backend: this.backend, entities, bytes, activity };
   }
 
@@ -283,7 +302,7 @@ export class MemoryStore implements Store {
 }
 
 /** Index of the first id greater than `after` in an ascending array. */
-function firstAbove(ids: readonly bigint[], after: bigint): number {
+function firstAbove(ids: BigUint64Array, after: bigint): number {
   let lo = 0;
   let hi = ids.length;
   while (lo < hi) {
