@@ -56,8 +56,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     return payload;
   });
 
+  // Discord API requests only (under /api/vN); the control API is not counted.
   app.addHook('onResponse', async (request, reply) => {
-    options.stats.restRequest(routeLabel(request.method, request.routeOptions.url), reply.statusCode);
+    if (request.url.startsWith('/api/')) {
+      options.stats.restRequest(routeLabel(request.method, request.routeOptions.url), reply.statusCode);
+    }
   });
 
   app.setErrorHandler((error: FastifyError | DiscordHttpError, request, reply) => {
