@@ -36,12 +36,14 @@ export class Shutdown {
     return this.#running;
   }
 
-  /** Resolves once SIGINT or SIGTERM has arrived and every hook has run: a service's main loop. */
+  /**
+   * Resolves once SIGINT or SIGTERM has arrived and every hook has run: a service's main loop.
+   * Later signals are absorbed: a terminal's Ctrl-C reaches both `npx` and this process, and npx
+   * forwards it again, which must not kill a shutdown in progress (the hooks have their own deadline).
+   */
   untilSignal(): Promise<void> {
     return new Promise((resolve) => {
       const onSignal = (signal: NodeJS.Signals) => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
         void this.run(signal).then(resolve);
       };
       process.on('SIGINT', onSignal);
