@@ -22,8 +22,8 @@ describe('gateway close codes', () => {
     ['a payload without op', 4002, (c) => c.send({ d: 1 })],
     ['a binary frame', 4002, (c) => c.ws.send(Buffer.from(JSON.stringify({ op: 1, d: null })))],
     ['a frame over 4096 bytes', 4002, (c) => c.send({ op: 1, d: null, pad: 'x'.repeat(4100) })],
-    ['large_threshold over 250', 4002, (c) => identifyWith(c, { large_threshold: 251 })],
-    ['IDENTIFY without properties', 4002, (c) => identifyWith(c, { properties: undefined })],
+    ['large_threshold over 250', 4001, (c) => identifyWith(c, { large_threshold: 251 })],
+    ['IDENTIFY without properties', 4001, (c) => identifyWith(c, { properties: undefined })],
     ['a command before IDENTIFY', 4003, (c) => c.send({ op: 8, d: { guild_id: '1', query: '', limit: 0 } })],
     ['a wrong token', 4004, (c) => identifyWith(c, { token: 'MTIz.abc.def' })],
     [

@@ -151,3 +151,20 @@ describe('gateway dispatch', () => {
     expect(await client.closed()).toBe(4013);
   });
 });
+
+describe('gateway dispatch caveats', () => {
+  it('sends GUILD_MEMBER_UPDATE about the bot itself without GUILD_MEMBERS', async () => {
+    const h = await startHarness({ guilds: 1 });
+    try {
+      const client = await h.login(undefined, { intents: 1 });
+      const guildId = client.dispatches('GUILD_CREATE')[0]!.d.id;
+      await h.rest()('PATCH', `/guilds/${guildId}/members/${h.sim.defaultBot.id}`, { nick: 'me' });
+      expect((await client.dispatch('GUILD_MEMBER_UPDATE')).d).toMatchObject({
+        nick: 'me',
+        user: { id: h.sim.defaultBot.id },
+      });
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -10,6 +10,15 @@ export type EventData = unknown | ((botId: string, session: GatewaySession) => u
 
 const MESSAGE_EVENTS = new Set(['MESSAGE_CREATE', 'MESSAGE_UPDATE']);
 
+/** GUILD_MEMBER_UPDATE about the bot itself is sent without GUILD_MEMBERS, as on Discord. */
+function isOwnMemberUpdate(t: string, data: EventData, botId: string): boolean {
+  return (
+    t === 'GUILD_MEMBER_UPDATE' &&
+    typeof data === 'object' &&
+    (data as { user?: { id?: string } } | null)?.user?.id === botId
+  );
+}
+
 export class Dispatcher {
   constructor(
     private readonly store: Store,
@@ -43,7 +52,7 @@ export class Dispatcher {
     inGuild: boolean,
   ): void {
     for (const session of targets) {
-      if (!isWanted(t, inGuild, session.intents)) continue;
+      if (!isWanted(t, inGuild, session.intents) && !isOwnMemberUpdate(t, data, botId)) continue;
       const payload =
         typeof data === 'function'
           ? (data as (botId: string, session: GatewaySession) => unknown)(botId, session)

@@ -7,10 +7,10 @@ const base = { token: 'tok', intents: 513, properties };
 describe('parseIdentify', () => {
   const rows: [string, unknown, number | 'ok'][] = [
     ['a minimal IDENTIFY', base, 'ok'],
-    ['not an object', 'hello', 4002],
+    ['not an object', 'hello', 4001],
     ['no token', { ...base, token: '' }, 4004],
-    ['no properties', { ...base, properties: undefined }, 4002],
-    ['properties missing device', { ...base, properties: { os: 'x', browser: 'y' } }, 4002],
+    ['no properties', { ...base, properties: undefined }, 4001],
+    ['properties missing device', { ...base, properties: { os: 'x', browser: 'y' } }, 4001],
     ['no intents', { ...base, intents: undefined }, 4013],
     ['negative intents', { ...base, intents: -1 }, 4013],
     ['an undefined intent bit', { ...base, intents: 1 << 22 }, 4013],
@@ -18,9 +18,9 @@ describe('parseIdentify', () => {
     ['shard [0, 0]', { ...base, shard: [0, 0] }, 4010],
     ['shard with a float', { ...base, shard: [0.5, 2] }, 4010],
     ['shard [3, 4]', { ...base, shard: [3, 4] }, 'ok'],
-    ['large_threshold 49', { ...base, large_threshold: 49 }, 4002],
+    ['large_threshold 49', { ...base, large_threshold: 49 }, 4001],
     ['large_threshold 250', { ...base, large_threshold: 250 }, 'ok'],
-    ['compress "yes"', { ...base, compress: 'yes' }, 4002],
+    ['compress "yes"', { ...base, compress: 'yes' }, 4001],
   ];
   it.each(rows)('%s', (_name, d, expected) => {
     const result = parseIdentify(d);
@@ -40,7 +40,7 @@ describe('parseResume', () => {
     ['valid', { token: 't', session_id: 's', seq: 3 }, 'ok'],
     ['seq null means nothing seen', { token: 't', session_id: 's', seq: null }, 'ok'],
     ['negative seq', { token: 't', session_id: 's', seq: -1 }, 4007],
-    ['no session id', { token: 't', seq: 1 }, 4002],
+    ['no session id', { token: 't', seq: 1 }, 4001],
     ['no token', { session_id: 's', seq: 1 }, 4004],
   ] as [string, unknown, number | 'ok'][])('%s', (_name, d, expected) => {
     const result = parseResume(d);

@@ -1,4 +1,8 @@
-/** IDENTIFY and RESUME validation as pure functions: the data, or the close code Discord would send. */
+/**
+ * IDENTIFY and RESUME validation as pure functions: the data, or the close code Discord would send.
+ * A payload of the wrong shape for its opcode is 4001 ("an invalid payload for an opcode"); 4002 is
+ * kept for frames that do not decode at all.
+ */
 
 import { CloseCode } from './closeCodes.js';
 import { ALL_INTENTS, PRIVILEGED_INTENTS } from './intents.js';
@@ -28,12 +32,12 @@ const bare = (token: string) => (token.startsWith('Bot ') ? token.slice(4) : tok
 
 /** Shape checks only; the token, intents against the bot and the shard's guild count are checked by the caller. */
 export function parseIdentify(d: unknown): Checked<IdentifyData> {
-  if (!isObject(d)) return fail(CloseCode.DecodeError, 'IDENTIFY needs an object');
+  if (!isObject(d)) return fail(CloseCode.UnknownOpcode, 'IDENTIFY needs an object');
   if (typeof d.token !== 'string' || d.token.length === 0)
     return fail(CloseCode.AuthenticationFailed, 'no token');
   const props = d.properties;
   if (!isObject(props) || !['os', 'browser', 'device'].every((k) => typeof props[k] === 'string'))
-    return fail(CloseCode.DecodeError, 'properties needs os, browser and device strings');
+    return fail(CloseCode.UnknownOpcode, 'properties needs os, browser and device strings');
   if (!isInt(d.intents) || d.intents < 0 || (d.intents & ~ALL_INTENTS) !== 0)
     return fail(CloseCode.InvalidIntents, 'intents must be a valid intents bitfield');
   let shard: [number, number] = [0, 1];
@@ -54,11 +58,11 @@ export function parseIdentify(d: unknown): Checked<IdentifyData> {
   let largeThreshold = 50;
   if (d.large_threshold !== undefined) {
     if (!isInt(d.large_threshold) || d.large_threshold < 50 || d.large_threshold > 250)
-      return fail(CloseCode.DecodeError, 'large_threshold must be an integer between 50 and 250');
+      return fail(CloseCode.UnknownOpcode, 'large_threshold must be an integer between 50 and 250');
     largeThreshold = d.large_threshold;
   }
   if (d.compress !== undefined && typeof d.compress !== 'boolean')
-    return fail(CloseCode.DecodeError, 'compress must be a boolean');
+    return fail(CloseCode.UnknownOpcode, 'compress must be a boolean');
   return {
     ok: true,
     value: { token: bare(d.token), intents: d.intents, shard, largeThreshold, compress: d.compress === true },
@@ -66,10 +70,10 @@ export function parseIdentify(d: unknown): Checked<IdentifyData> {
 }
 
 export function parseResume(d: unknown): Checked<ResumeData> {
-  if (!isObject(d)) return fail(CloseCode.DecodeError, 'RESUME needs an object');
+  if (!isObject(d)) return fail(CloseCode.UnknownOpcode, 'RESUME needs an object');
   if (typeof d.token !== 'string' || d.token.length === 0)
     return fail(CloseCode.AuthenticationFailed, 'no token');
-  if (typeof d.session_id !== 'string') return fail(CloseCode.DecodeError, 'session_id must be a string');
+  if (typeof d.session_id !== 'string') return fail(CloseCode.UnknownOpcode, 'session_id must be a string');
   // A client that saw no dispatch yet resumes with seq null.
   const seq = d.seq === null ? 0 : d.seq;
   if (!isInt(seq) || seq < 0) return fail(CloseCode.InvalidSeq, 'seq must be a non-negative integer');

@@ -25,9 +25,10 @@ export function memberChunks(
   d: unknown,
 ): Checked<MemberChunk[]> {
   if (typeof d !== 'object' || d === null)
-    return { ok: false, code: CloseCode.DecodeError, reason: 'bad op 8' };
+    return { ok: false, code: CloseCode.UnknownOpcode, reason: 'bad op 8' };
   const req = d as Record<string, unknown>;
-  if (typeof req.guild_id !== 'string') return { ok: false, code: CloseCode.DecodeError, reason: 'guild_id' };
+  if (typeof req.guild_id !== 'string')
+    return { ok: false, code: CloseCode.UnknownOpcode, reason: 'guild_id' };
   const nonce = typeof req.nonce === 'string' ? req.nonce.slice(0, 32) : undefined;
   const guild = store.guilds.get(req.guild_id);
   const byIds = req.user_ids !== undefined;

@@ -148,3 +148,27 @@ describe('REST messages', () => {
     expect(tooOld.body.code).toBe(50034);
   });
 });
+
+describe('REST and the MESSAGE_CONTENT setting', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('blanks content over HTTP for an app without MESSAGE_CONTENT, except its own and mentions', async () => {
+    h = await startHarness();
+    const bot = (await h.control('POST', '/bots', { username: 'quiet', privilegedIntents: [] })).body;
+    const guild = (await h.control('POST', '/guilds', { name: 'quiet guild', bots: [bot.id] })).body;
+    const channelId = guild.channels[0].id;
+    await h.control('POST', `/channels/${channelId}/messages`, { content: 'hidden' });
+    await h.control('POST', `/channels/${channelId}/messages`, { content: `hi <@${bot.id}>` });
+    await h.rest(bot.token)('POST', `/channels/${channelId}/messages`, { content: 'mine' });
+    const list = (await h.rest(bot.token)('GET', `/channels/${channelId}/messages`)).body;
+    expect(list.map((m: { content: string }) => m.content)).toEqual(['mine', `hi <@${bot.id}>`, '']);
+    // The control API shows everything.
+    const all = (await h.control('GET', `/channels/${channelId}/messages`)).body;
+    expect(all.map((m: { content: string }) => m.content)).toEqual(['hidden', `hi <@${bot.id}>`, 'mine']);
+    // Listing members needs GUILD_MEMBERS enabled.
+    expect((await h.rest(bot.token)('GET', `/guilds/${guild.id}/members`)).body.code).toBe(50001);
+  });
+});

@@ -1,4 +1,5 @@
 /** Guilds, roles and members. */
+import { GatewayIntentBits } from 'discord-api-types/v10';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { guildObject } from '../../gateway/payloads.js';
@@ -83,7 +84,10 @@ export function guildRoutes(app: FastifyInstance, ctx: RestContext): void {
   app.get<GuildParams & { Querystring: { limit?: string; after?: string } }>(
     '/guilds/:guild_id/members',
     async (request) => {
-      const guild = guildFor(world, botOf(request), request.params.guild_id);
+      const bot = botOf(request);
+      const guild = guildFor(world, bot, request.params.guild_id);
+      // Listing members needs the GUILD_MEMBERS privileged intent enabled for the app.
+      if ((bot.privilegedIntents & GatewayIntentBits.GuildMembers) === 0) throw Errors.missingAccess();
       const limit = intParam(request.query.limit, 'limit', 1, 1000, 1);
       const after = snowflakeParam(request.query.after, 'after') ?? '0';
       return [...guild.members.keys()]

@@ -1,7 +1,10 @@
 /** Messages: list, get, create (JSON or multipart), edit, delete, bulk delete, typing. */
 import { snowflakeTimestamp } from '@shardwire/core';
+import type { APIMessage } from 'discord-api-types/v10';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { messageForIntents } from '../../gateway/intents.js';
+import type { BotRecord } from '../../state/records.js';
 import { bulkDeleteMessages, createMessage, deleteMessage, editMessage } from '../../world/messages.js';
 import { botOf, channelFor, messageIn, type Params, type RestContext } from '../context.js';
 import { Errors, fieldError, parseBody } from '../errors.js';
@@ -16,6 +19,14 @@ const bulkDeleteSchema = z.object({
     .max(100),
 });
 
+/**
+ * MESSAGE_CONTENT also applies over HTTP, by the app's setting (not the session's intents): a bot
+ * without it gets blank content except in its own messages and those mentioning it.
+ */
+function forBot(bot: BotRecord, message: APIMessage): APIMessage {
+  return messageForIntents(message, bot.user.id, bot.privilegedIntents, true);
+}
+
 type ChannelParams = { Params: Params<'channel_id'> };
 type MessageParams = { Params: Params<'channel_id' | 'message_id'> };
 
@@ -25,7 +36,8 @@ export function messageRoutes(app: FastifyInstance, ctx: RestContext): void {
   app.get<ChannelParams & { Querystring: Record<string, string | undefined> }>(
     '/channels/:channel_id/messages',
     async (request) => {
-      const channel = channelFor(world, botOf(request), request.params.channel_id);
+      const bot = botOf(request);
+      const channel = channelFor(world, bot, request.params.channel_id);
       const q = request.query;
       const limit = intParam(q.limit, 'limit', 1, 100, 50);
       const around = snowflakeParam(q.around, 'around');
@@ -37,13 +49,14 @@ export function messageRoutes(app: FastifyInstance, ctx: RestContext): void {
         : before
           ? log?.query({ before, limit })
           : log?.query({ ...(after ? { after } : {}), limit });
-      return (found ?? []).map((r) => r.message);
+      return (found ?? []).map((r) => forBot(bot, r.message));
     },
   );
 
   app.get<MessageParams>('/channels/:channel_id/messages/:message_id', async (request) => {
-    const channel = channelFor(world, botOf(request), request.params.channel_id);
-    return messageIn(world, channel, request.params.message_id).message;
+    const bot = botOf(request);
+    const channel = channelFor(world, bot, request.params.channel_id);
+    return forBot(bot, messageIn(world, channel, request.params.message_id).message);
   });
 
   app.post<ChannelParams>('/channels/:channel_id/messages', async (request) => {
