@@ -1,4 +1,4 @@
-/** Broker URL options shared by the networked backends: `?prefix=`, `?partitions=`, `?publishBuffer=`. */
+/** Broker URL options of the networked backends: `?prefix=`, `?partitions=`, `?publishBuffer=`, `?ackWaitMs=`. */
 
 export interface BrokerUrlOptions {
   /** The URL without shardwire's own parameters, for the client library. */
@@ -9,11 +9,13 @@ export interface BrokerUrlOptions {
   partitions: number;
   /** Publishes held in memory while disconnected before `publish` waits. Default 10,000. */
   publishBuffer: number;
+  /** NATS: how long a delivered message may stay unacknowledged before redelivery. Default 30,000. */
+  ackWaitMs: number;
   /** `host:port` only, safe to log. */
   display: string;
 }
 
-const OWN = ['prefix', 'partitions', 'publishBuffer'] as const;
+const OWN = ['prefix', 'partitions', 'publishBuffer', 'ackWaitMs'] as const;
 
 export function parseBrokerUrl(url: string): BrokerUrlOptions {
   let parsed: URL;
@@ -28,12 +30,14 @@ export function parseBrokerUrl(url: string): BrokerUrlOptions {
     throw new Error(`BROKER_URL prefix must be 1-64 letters, digits, _ or -, got "${prefix}"`);
   const partitions = intParam(params, 'partitions', 16, 1, 1024);
   const publishBuffer = intParam(params, 'publishBuffer', 10_000, 1, 10_000_000);
+  const ackWaitMs = intParam(params, 'ackWaitMs', 30_000, 1_000, 3_600_000);
   for (const name of OWN) params.delete(name);
   return {
     clientUrl: parsed.toString(),
     prefix,
     partitions,
     publishBuffer,
+    ackWaitMs,
     display: `${parsed.hostname}:${parsed.port || '(default port)'}`,
   };
 }

@@ -2,6 +2,9 @@ import { connect } from 'amqplib';
 import { describe } from 'vitest';
 import type { Broker } from '../Broker.js';
 import { runBrokerContract } from '../testing/contract.js';
+import { randomName } from '../testing/helpers.js';
+import { runLossSuite } from '../testing/lossSuite.js';
+import { rabbitmq } from '../testing/servers.js';
 import { AmqpBroker } from './AmqpBroker.js';
 import { amqpNames } from './names.js';
 
@@ -40,11 +43,24 @@ async function cleanup(namespace: string): Promise<void> {
     await channel.deleteExchange(names.broadcast);
     await channel.close();
   } finally {
-    groupsOf.delete(namespace);
+    if (!namespace.startsWith('loss')) groupsOf.delete(namespace);
     await model.close();
   }
 }
 
 describe.skipIf(!url)('AmqpBroker', () => {
   runBrokerContract('amqp', open, { cleanup });
+});
+
+// In the same file as the contract suite, so restarting RabbitMQ never runs beside it.
+describe.skipIf(!url)('AmqpBroker loss', () => {
+  const prefix = randomName('loss');
+  groupsOf.set(prefix, new Set(['loss']));
+  runLossSuite(
+    'amqp',
+    `${url}?prefix=${prefix}`,
+    (u) => AmqpBroker.connect(u),
+    rabbitmq,
+    () => cleanup(prefix),
+  );
 });

@@ -1,6 +1,9 @@
 import { connect } from 'nats';
 import { describe } from 'vitest';
 import { runBrokerContract } from '../testing/contract.js';
+import { randomName } from '../testing/helpers.js';
+import { runLossSuite } from '../testing/lossSuite.js';
+import { nats } from '../testing/servers.js';
 import { NatsBroker } from './NatsBroker.js';
 import { natsNames } from './subjects.js';
 
@@ -23,4 +26,16 @@ describe.skipIf(!url)('NatsBroker', () => {
   runBrokerContract('nats', (namespace) => NatsBroker.connect(`${url}?prefix=${namespace}&partitions=4`), {
     cleanup,
   });
+});
+
+// In the same file as the contract suite, so restarting NATS never runs beside it.
+describe.skipIf(!url)('NatsBroker loss', () => {
+  const prefix = randomName('loss');
+  runLossSuite(
+    'nats',
+    `${url}?prefix=${prefix}&ackWaitMs=3000`,
+    (u) => NatsBroker.connect(u),
+    nats,
+    () => cleanup(prefix),
+  );
 });

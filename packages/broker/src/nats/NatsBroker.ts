@@ -49,7 +49,7 @@ export class NatsBroker extends RpcBroker implements Broker {
     nc: NatsConnection,
     js: JetStreamClient,
     jsm: JetStreamManager,
-    options: { prefix: string; partitions: number; publishBuffer: number },
+    options: { prefix: string; partitions: number; publishBuffer: number; ackWaitMs: number },
     deps: BrokerDeps,
   ) {
     super();
@@ -58,7 +58,7 @@ export class NatsBroker extends RpcBroker implements Broker {
     this.#metrics = createBrokerMetrics('nats', deps.registry);
     this.#names = natsNames(options.prefix);
     this.#partitioner = new Partitioner(options.partitions);
-    this.#topology = new NatsTopology(jsm, this.#names, options.partitions, this.#logger);
+    this.#topology = new NatsTopology(jsm, this.#names, options.partitions, this.#logger, options.ackWaitMs);
     this.#publisher = new NatsPublisher(js, options.publishBuffer, this.#metrics, this.#logger);
     this.rpc = new NatsRpc(nc, this.#names, this.#logger);
     this.deadLetters = new NatsDeadLetters(jsm, this.#names, this.#publisher);

@@ -27,8 +27,6 @@ export interface ConsumerSpec {
   replay: boolean;
 }
 
-/** How long a delivered message may go unacknowledged before JetStream gives it to another consumer. */
-export const ACK_WAIT_MS = 30_000;
 const UNORDERED_MAX_ACK_PENDING = 20_000;
 
 export class NatsTopology {
@@ -39,6 +37,8 @@ export class NatsTopology {
     private readonly names: NatsNames,
     private readonly partitions: number,
     private readonly logger: Logger | undefined,
+    /** How long a delivered message may go unacknowledged before JetStream gives it to another consumer. */
+    private readonly ackWaitMs: number,
   ) {}
 
   async declareStreams(): Promise<void> {
@@ -111,7 +111,7 @@ export class NatsTopology {
       durable_name: spec.name,
       filter_subject: spec.filter,
       ack_policy: AckPolicy.Explicit,
-      ack_wait: nanos(ACK_WAIT_MS),
+      ack_wait: nanos(this.ackWaitMs),
       deliver_policy: DeliverPolicy.New,
       max_deliver: -1,
       max_ack_pending: oneAtATime ? 1 : UNORDERED_MAX_ACK_PENDING,
