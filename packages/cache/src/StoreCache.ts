@@ -17,6 +17,7 @@ import { handlers } from './event/index.js';
 import type { CacheOptions, Policy } from './options.js';
 import { computePermissions, type PermissionOverwrite } from './permissions.js';
 import type { Store } from './store/Store.js';
+import { validateOp } from './store/validate.js';
 
 export interface StoreCacheOptions extends CacheOptions {
   clock?: Clock;
@@ -47,7 +48,9 @@ export class StoreCache implements Cache {
     if (d === null || typeof d !== 'object') throw new TypeError(`cache: ${t} payload is not an object`);
     const ctx: EventContext = { policy: this.policy, store: this.store, shard };
     try {
-      await this.store.write(await handler(ctx, d), touched);
+      const ops = await handler(ctx, d);
+      for (const op of ops) validateOp(op);
+      await this.store.write(ops, touched);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`cache: cannot apply ${t}: ${reason}`, { cause: error });

@@ -23,8 +23,13 @@ export interface CacheOptions {
   entities?: Partial<Record<EntityName, boolean | EntitySetting>>;
 }
 
+/** Entities stored under their id (the storage key), so their packed value leaves it out. */
+export type KeyedEntity = 'guild' | 'channel' | 'role' | 'user' | 'emoji' | 'voiceState';
+
 /** The resolved options: a switch and a codec per entity. */
 export class Policy {
+  /** Codecs for storage keyed by id: the id is not packed, and `decodeKeyed` puts it back. */
+  readonly stored: Readonly<Record<KeyedEntity, Codec>>;
   readonly guild: Codec;
   readonly channel: Codec;
   readonly role: Codec;
@@ -58,6 +63,20 @@ export class Policy {
     this.user = new Codec(userSchema, setting('user').fields);
     this.emoji = new Codec(emojiSchema, setting('emoji').fields);
     this.voiceState = new Codec(voiceStateSchema, setting('voiceState').fields);
+    this.stored = {
+      guild: this.guild.keyedBy('id'),
+      channel: this.channel.keyedBy('id'),
+      role: this.role.keyedBy('id'),
+      user: this.user.keyedBy('id'),
+      emoji: this.emoji.keyedBy('id'),
+      voiceState: this.voiceState.keyedBy('user_id'),
+    };
+  }
+
+  /** Decodes a value stored under `id`, putting the id back first, as Discord sends it. */
+  decodeKeyed<T>(entity: KeyedEntity, id: string, packed: string): T {
+    const field = entity === 'voiceState' ? 'user_id' : 'id';
+    return { [field]: id, ...this.stored[entity].decode(packed) } as T;
   }
 
   /** Does the cache want this resource? */

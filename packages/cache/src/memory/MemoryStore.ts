@@ -14,15 +14,12 @@ import type {
   CacheStats,
   Page,
 } from '../Cache.js';
-import type { Codec } from '../codec/schema.js';
-import type { Policy } from '../options.js';
+import type { KeyedEntity, Policy } from '../options.js';
 import type { MemberFields, Op, Store } from '../store/Store.js';
 import { GuildRecord, key } from './GuildRecord.js';
 import { IdTable } from './IdTable.js';
 
 const MINUTE = 60_000;
-
-type Keyed = 'guild' | 'channel' | 'role' | 'user' | 'emoji' | 'voiceState';
 
 export class MemoryStore implements Store {
   readonly backend = 'memory';
@@ -30,19 +27,8 @@ export class MemoryStore implements Store {
   readonly #channelGuild = new IdTable<GuildRecord>();
   /** Users, with the number of cached members referring to each. */
   readonly #users = new IdTable<string>(4, true);
-  /** The policy's codecs without the id each table is keyed by. */
-  readonly #codec: Record<Keyed, Codec>;
 
-  constructor(readonly policy: Policy) {
-    this.#codec = {
-      guild: policy.guild.keyedBy('id'),
-      channel: policy.channel.keyedBy('id'),
-      role: policy.role.keyedBy('id'),
-      user: policy.user.keyedBy('id'),
-      emoji: policy.emoji.keyedBy('id'),
-      voiceState: policy.voiceState.keyedBy('user_id'),
-    };
-  }
+  constructor(readonly policy: Policy) {}
 
   async write(ops: readonly Op[], touched?: { guildId: string; at: number }): Promise<void> {
     for (const op of ops) this.#apply(op, touched?.at ?? 0);
@@ -53,7 +39,7 @@ export class MemoryStore implements Store {
   }
 
   #apply(op: Op, now: number): void {
-    const c = this.#codec;
+    const c = this.policy.stored;
     switch (op.type) {
       case 'guild.put': {
         const id = BigInt(op.guildId);
@@ -155,16 +141,15 @@ export class MemoryStore implements Store {
     this.#guilds.delete(id);
   }
 
-  /** Decodes a keyed entity and puts its id back (first, as Discord sends it). */
-  #decode<T>(codec: Codec, id: bigint, data: string | undefined, idField = 'id'): T | undefined {
-    if (data === undefined) return undefined;
-    return { [idField]: id.toString(), ...codec.decode(data) } as T;
+  #decode<T>(entity: KeyedEntity, id: bigint, data: string | undefined): T | undefined {
+    return data === undefined ? undefined : this.policy.decodeKeyed<T>(entity, id.toString(), data);
   }
 
-  #decodeAll<T>(codec: Codec, table: IdTable<string> | undefined, idField = 'id'): T[] {
+  #decodeAll<T>(entity: KeyedEntity, table: IdTable<string> | undefined): T[] {
     if (!table) return [];
     const out: T[] = [];
-    for (const [id, data] of table.entries()) out.push(this.#decode<T>(codec, id, data, idField)!);
+    for (const [id, data] of table.entries())
+      out.push(this.policy.decodeKeyed<T>(entity, id.toString(), data));
     return out;
   }
 
@@ -173,14 +158,13 @@ export class MemoryStore implements Store {
     if (data === undefined) return undefined;
     const fields = this.policy.member.decode<MemberFields>(data);
     const user =
-      this.#decode<CachedUser>(this.#codec.user, id, this.#users.get(id)) ??
-      ({ id: id.toString() } as CachedUser);
+      this.#decode<CachedUser>('user', id, this.#users.get(id)) ?? ({ id: id.toString() } as CachedUser);
     return { ...fields, roles: fields.roles ?? [], user } as CachedMember;
   }
 
   async guild(guildId: string): Promise<CachedGuild | undefined> {
     const record = this.#guild(guildId);
-    return record && this.#decode<CachedGuild>(this.#codec.guild, record.id, record.data);
+    return record && this.#decode<CachedGuild>('guild', record.id, record.data);
   }
   async shardOf(guildId: string): Promise<number | undefined> {
     return this.#guild(guildId)?.shard;
@@ -188,18 +172,18 @@ export class MemoryStore implements Store {
   async channel(channelId: string): Promise<CachedChannel | undefined> {
     const id = key(channelId);
     if (id === undefined) return undefined;
-    return this.#decode(this.#codec.channel, id, this.#channelGuild.get(id)?.channels.get(id));
+    return this.#decode('channel', id, this.#channelGuild.get(id)?.channels.get(id));
   }
   async channels(guildId: string): Promise<CachedChannel[]> {
-    return this.#decodeAll(this.#codec.channel, this.#guild(guildId)?.channels);
+    return this.#decodeAll('channel', this.#guild(guildId)?.channels);
   }
   async role(guildId: string, roleId: string): Promise<CachedRole | undefined> {
     const id = key(roleId);
     if (id === undefined) return undefined;
-    return this.#decode(this.#codec.role, id, this.#guild(guildId)?.roles.get(id));
+    return this.#decode('role', id, this.#guild(guildId)?.roles.get(id));
   }
   async roles(guildId: string): Promise<CachedRole[]> {
-    return this.#decodeAll(this.#codec.role, this.#guild(guildId)?.roles);
+    return this.#decodeAll('role', this.#guild(guildId)?.roles);
   }
   async member(guildId: string, userId: string): Promise<CachedMember | undefined> {
     const record = this.#guild(guildId);
@@ -220,23 +204,23 @@ export class MemoryStore implements Store {
   async user(userId: string): Promise<CachedUser | undefined> {
     const id = key(userId);
     if (id === undefined) return undefined;
-    return this.#decode(this.#codec.user, id, this.#users.get(id));
+    return this.#decode('user', id, this.#users.get(id));
   }
   async emoji(guildId: string, emojiId: string): Promise<CachedEmoji | undefined> {
     const id = key(emojiId);
     if (id === undefined) return undefined;
-    return this.#decode(this.#codec.emoji, id, this.#guild(guildId)?.emojis?.get(id));
+    return this.#decode('emoji', id, this.#guild(guildId)?.emojis?.get(id));
   }
   async emojis(guildId: string): Promise<CachedEmoji[]> {
-    return this.#decodeAll(this.#codec.emoji, this.#guild(guildId)?.emojis);
+    return this.#decodeAll('emoji', this.#guild(guildId)?.emojis);
   }
   async voiceState(guildId: string, userId: string): Promise<CachedVoiceState | undefined> {
     const id = key(userId);
     if (id === undefined) return undefined;
-    return this.#decode(this.#codec.voiceState, id, this.#guild(guildId)?.voiceStates?.get(id), 'user_id');
+    return this.#decode('voiceState', id, this.#guild(guildId)?.voiceStates?.get(id));
   }
   async voiceStates(guildId: string): Promise<CachedVoiceState[]> {
-    return this.#decodeAll(this.#codec.voiceState, this.#guild(guildId)?.voiceStates, 'user_id');
+    return this.#decodeAll('voiceState', this.#guild(guildId)?.voiceStates);
   }
   async guildIds(shard?: number): Promise<string[]> {
     const out: string[] = [];

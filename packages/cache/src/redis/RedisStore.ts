@@ -14,23 +14,21 @@ import type {
   CacheStats,
   Page,
 } from '../Cache.js';
-import type { Codec } from '../codec/schema.js';
-import type { Policy } from '../options.js';
+import type { KeyedEntity, Policy } from '../options.js';
 import type { MemberFields, Op, Store } from '../store/Store.js';
-import { Keys, padId, unpadId } from './keys.js';
+import { Keys } from './keys.js';
 import { type Command, commandsFor, type DropInfo } from './writes.js';
 
 const MINUTE = 60_000;
 const SNOWFLAKE = /^\d{1,20}$/;
-
-const text = (b: Buffer | null | undefined): string | undefined =>
-  b == null ? undefined : b.toString('latin1');
 
 export interface RedisStoreOptions {
   /** Key prefix, without braces. */
   prefix: string;
   /** Close the client on `close()` (true when the store made it). */
   ownsClient?: boolean;
+  /** Hashes the users and the channel index are spread over (default 4096; see keys.ts). */
+  indexBuckets?: number;
 }
 
 export class RedisStore implements Store {
@@ -44,7 +42,7 @@ export class RedisStore implements Store {
     readonly policy: Policy,
     private readonly options: RedisStoreOptions,
   ) {
-    this.keys = new Keys(options.prefix);
+    this.keys = new Keys(options.prefix, options.indexBuckets);
   }
 
   async write(ops: readonly Op[], touched?: { guildId: string; at: number }): Promise<void> {
@@ -89,18 +87,19 @@ export class RedisStore implements Store {
     for (const [error] of results ?? []) if (error) throw error;
   }
 
-  #decode<T>(codec: Codec, b: Buffer | null | undefined): T | undefined {
-    const packed = text(b);
-    return packed === undefined ? undefined : codec.decode<T>(packed);
+  /** One value stored under `id`, decoded with its id put back. */
+  #one<T>(entity: KeyedEntity, id: string, b: Buffer | null | undefined): T | undefined {
+    return b == null ? undefined : this.policy.decodeKeyed<T>(entity, id, b.toString('latin1'));
   }
 
-  #decodeAll<T>(codec: Codec, values: Buffer[]): T[] {
-    return values.map((b) => codec.decode<T>(b.toString('latin1')));
+  async #all<T>(entity: KeyedEntity, key: string): Promise<T[]> {
+    const all = await this.client.hgetallBuffer(key);
+    return Object.entries(all).map(([id, b]) => this.policy.decodeKeyed<T>(entity, id, b.toString('latin1')));
   }
 
   async guild(guildId: string): Promise<CachedGuild | undefined> {
     if (!SNOWFLAKE.test(guildId)) return undefined;
-    return this.#decode(this.policy.guild, await this.client.hgetBuffer(this.keys.guild(guildId), 'd'));
+    return this.#one('guild', guildId, await this.client.hgetBuffer(this.keys.guild(guildId), 'd'));
   }
   async shardOf(guildId: string): Promise<number | undefined> {
     if (!SNOWFLAKE.test(guildId)) return undefined;
@@ -112,84 +111,82 @@ export class RedisStore implements Store {
     const guildId = await this.client.hget(this.keys.channelIndex(channelId), channelId);
     if (guildId == null) return undefined;
     // The index may outlive a replaced guild's channel: the guild's own hash decides.
-    return this.#decode(
-      this.policy.channel,
+    return this.#one(
+      'channel',
+      channelId,
       await this.client.hgetBuffer(this.keys.channels(guildId), channelId),
     );
   }
   async channels(guildId: string): Promise<CachedChannel[]> {
-    if (!SNOWFLAKE.test(guildId)) return [];
-    return this.#decodeAll(this.policy.channel, await this.client.hvalsBuffer(this.keys.channels(guildId)));
+    return SNOWFLAKE.test(guildId) ? this.#all('channel', this.keys.channels(guildId)) : [];
   }
   async role(guildId: string, roleId: string): Promise<CachedRole | undefined> {
-    if (!SNOWFLAKE.test(guildId)) return undefined;
-    return this.#decode(this.policy.role, await this.client.hgetBuffer(this.keys.roles(guildId), roleId));
+    if (!SNOWFLAKE.test(guildId) || !SNOWFLAKE.test(roleId)) return undefined;
+    return this.#one('role', roleId, await this.client.hgetBuffer(this.keys.roles(guildId), roleId));
   }
   async roles(guildId: string): Promise<CachedRole[]> {
-    if (!SNOWFLAKE.test(guildId)) return [];
-    return this.#decodeAll(this.policy.role, await this.client.hvalsBuffer(this.keys.roles(guildId)));
+    return SNOWFLAKE.test(guildId) ? this.#all('role', this.keys.roles(guildId)) : [];
   }
   async member(guildId: string, userId: string): Promise<CachedMember | undefined> {
     if (!SNOWFLAKE.test(guildId) || !SNOWFLAKE.test(userId)) return undefined;
     const [member, user] = await Promise.all([
-      this.client.hgetBuffer(this.keys.members(guildId), userId),
+      this.client.hgetBuffer(this.keys.members(guildId, userId), userId),
       this.client.hgetBuffer(this.keys.users(userId), userId),
     ]);
     return this.#joinMember(userId, member, user);
   }
 
   #joinMember(userId: string, member: Buffer | null, user: Buffer | null): CachedMember | undefined {
-    const fields = this.#decode<MemberFields>(this.policy.member, member);
-    if (!fields) return undefined;
-    const decodedUser = this.#decode<CachedUser>(this.policy.user, user) ?? ({ id: userId } as CachedUser);
+    if (member == null) return undefined;
+    const fields = this.policy.member.decode<MemberFields>(member.toString('latin1'));
+    const decodedUser = this.#one<CachedUser>('user', userId, user) ?? ({ id: userId } as CachedUser);
     return { ...fields, roles: fields.roles ?? [], user: decodedUser } as CachedMember;
   }
 
+  /**
+   * Members in id order. Redis keeps no sorted index (a sorted set costs ~100 bytes per member):
+   * each page reads the guild's member ids (one pipeline) and sorts them here.
+   */
   async members(guildId: string, limit: number, after?: string): Promise<Page<CachedMember>> {
     if (!SNOWFLAKE.test(guildId)) return { items: [] };
-    const from = after !== undefined && SNOWFLAKE.test(after) ? `(${padId(after)}` : '-';
-    const padded = await this.client.zrangebylex(
-      this.keys.memberIndex(guildId),
-      from,
-      '+',
-      'LIMIT',
-      0,
-      limit + 1,
-    );
-    const ids = padded.slice(0, limit).map(unpadId);
+    const buckets = await Promise.all(this.keys.memberBuckets(guildId).map((key) => this.client.hkeys(key)));
+    const floor = after !== undefined && SNOWFLAKE.test(after) ? BigInt(after) : -1n;
+    const sorted = BigUint64Array.from(
+      buckets
+        .flat()
+        .map(BigInt)
+        .filter((id) => id > floor),
+    ).sort();
+    const ids = Array.from(sorted.subarray(0, limit), String);
     if (ids.length === 0) return { items: [] };
     const [members, users] = await Promise.all([
-      this.client.hmgetBuffer(this.keys.members(guildId), ...ids),
+      Promise.all(ids.map((id) => this.client.hgetBuffer(this.keys.members(guildId, id), id))),
       Promise.all(ids.map((id) => this.client.hgetBuffer(this.keys.users(id), id))),
     ]);
     const items = ids.flatMap((id, i) => this.#joinMember(id, members[i] ?? null, users[i] ?? null) ?? []);
-    return padded.length > limit ? { items, next: ids[ids.length - 1]! } : { items };
+    return sorted.length > limit ? { items, next: ids[ids.length - 1]! } : { items };
   }
   async user(userId: string): Promise<CachedUser | undefined> {
     if (!SNOWFLAKE.test(userId)) return undefined;
-    return this.#decode(this.policy.user, await this.client.hgetBuffer(this.keys.users(userId), userId));
+    return this.#one('user', userId, await this.client.hgetBuffer(this.keys.users(userId), userId));
   }
   async emoji(guildId: string, emojiId: string): Promise<CachedEmoji | undefined> {
-    if (!SNOWFLAKE.test(guildId)) return undefined;
-    return this.#decode(this.policy.emoji, await this.client.hgetBuffer(this.keys.emojis(guildId), emojiId));
+    if (!SNOWFLAKE.test(guildId) || !SNOWFLAKE.test(emojiId)) return undefined;
+    return this.#one('emoji', emojiId, await this.client.hgetBuffer(this.keys.emojis(guildId), emojiId));
   }
   async emojis(guildId: string): Promise<CachedEmoji[]> {
-    if (!SNOWFLAKE.test(guildId)) return [];
-    return this.#decodeAll(this.policy.emoji, await this.client.hvalsBuffer(this.keys.emojis(guildId)));
+    return SNOWFLAKE.test(guildId) ? this.#all('emoji', this.keys.emojis(guildId)) : [];
   }
   async voiceState(guildId: string, userId: string): Promise<CachedVoiceState | undefined> {
-    if (!SNOWFLAKE.test(guildId)) return undefined;
-    return this.#decode(
-      this.policy.voiceState,
+    if (!SNOWFLAKE.test(guildId) || !SNOWFLAKE.test(userId)) return undefined;
+    return this.#one(
+      'voiceState',
+      userId,
       await this.client.hgetBuffer(this.keys.voiceStates(guildId), userId),
     );
   }
   async voiceStates(guildId: string): Promise<CachedVoiceState[]> {
-    if (!SNOWFLAKE.test(guildId)) return [];
-    return this.#decodeAll(
-      this.policy.voiceState,
-      await this.client.hvalsBuffer(this.keys.voiceStates(guildId)),
-    );
+    return SNOWFLAKE.test(guildId) ? this.#all('voiceState', this.keys.voiceStates(guildId)) : [];
   }
   async guildIds(shard?: number): Promise<string[]> {
     if (shard === undefined) return this.client.hkeys(this.keys.guildShards());
@@ -219,7 +216,9 @@ export class RedisStore implements Store {
         Promise.all([
           this.client.hlen(this.keys.channels(id)),
           this.client.hlen(this.keys.roles(id)),
-          this.client.hlen(this.keys.members(id)),
+          Promise.all(this.keys.memberBuckets(id).map((key) => this.client.hlen(key))).then((n) =>
+            n.reduce((a, b) => a + b, 0),
+          ),
           this.client.hlen(this.keys.emojis(id)),
           this.client.hlen(this.keys.voiceStates(id)),
         ]),

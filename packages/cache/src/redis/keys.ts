@@ -1,27 +1,44 @@
 /**
  * Redis key layout. Everything of one guild shares the hash tag `{g<id>}`, so a Redis Cluster keeps
- * a guild in one slot and a guild's writes go to one node; indexes are spread over 16 buckets.
+ * a guild in one slot and a guild's writes go to one node; users and the channel index are bucketed.
  *
  *   <p>:{g<id>}:g   hash  d → packed guild, s → shard
  *   <p>:{g<id>}:c   hash  channel id → packed channel (threads included)
  *   <p>:{g<id>}:r   hash  role id → packed role
- *   <p>:{g<id>}:m   hash  user id → packed member (without user)
- *   <p>:{g<id>}:mi  zset  member ids, zero-padded, for paging in id order
+ *   <p>:{g<id>}:m<k> hash user id → packed member (without user), bucket k = user id mod 64
  *   <p>:{g<id>}:e   hash  emoji id → packed emoji
  *   <p>:{g<id>}:v   hash  user id → packed voice state
- *   <p>:{ci<k>}     hash  channel id → guild id (bucket k = id mod 16)
- *   <p>:{u<k>}      hash  user id → packed user
+ *   <p>:{ci<k>}     hash  channel id → guild id (bucket k = id mod indexBuckets)
+ *   <p>:{u<k>}      hash  user id → packed user (bucket k = id mod indexBuckets)
  *   <p>:{gs}        hash  guild id → shard
  *   <p>:{s<n>}      set   guild ids of shard n
  *   <p>:{act}       zset  guild id → last activity (ms)
  */
 
-const BUCKETS = 16n;
+/**
+ * Users and the channel index are spread over this many hashes (a power of two; changing it
+ * orphans the data written before). Redis keeps a hash of up to 512 short entries as a compact
+ * listpack, so the best count is about (users or channels) / 256.
+ */
+export const DEFAULT_INDEX_BUCKETS = 4096;
+/**
+ * Members of a guild are spread over 64 hashes, so that up to ~32,000 members each hash stays
+ * small enough (hash-max-listpack-entries, 512 by default) for Redis's compact listpack encoding.
+ */
+const MEMBER_BUCKETS = 64n;
 
 export class Keys {
-  constructor(readonly prefix: string) {
+  readonly #buckets: bigint;
+
+  constructor(
+    readonly prefix: string,
+    readonly indexBuckets = DEFAULT_INDEX_BUCKETS,
+  ) {
     if (/[{}]/.test(prefix))
       throw new Error(`cache: the Redis key prefix must not contain { or }: ${prefix}`);
+    if (!Number.isInteger(indexBuckets) || indexBuckets < 1)
+      throw new Error('cache: indexBuckets must be a positive integer');
+    this.#buckets = BigInt(indexBuckets);
   }
 
   guild(id: string): string {
@@ -33,11 +50,12 @@ export class Keys {
   roles(id: string): string {
     return `${this.prefix}:{g${id}}:r`;
   }
-  members(id: string): string {
-    return `${this.prefix}:{g${id}}:m`;
+  /** The member bucket of one user in one guild. */
+  members(id: string, userId: string): string {
+    return `${this.prefix}:{g${id}}:m${BigInt(userId) % MEMBER_BUCKETS}`;
   }
-  memberIndex(id: string): string {
-    return `${this.prefix}:{g${id}}:mi`;
+  memberBuckets(id: string): string[] {
+    return Array.from({ length: Number(MEMBER_BUCKETS) }, (_, k) => `${this.prefix}:{g${id}}:m${k}`);
   }
   emojis(id: string): string {
     return `${this.prefix}:{g${id}}:e`;
@@ -51,23 +69,22 @@ export class Keys {
       this.guild(id),
       this.channels(id),
       this.roles(id),
-      this.members(id),
-      this.memberIndex(id),
+      ...this.memberBuckets(id),
       this.emojis(id),
       this.voiceStates(id),
     ];
   }
   channelIndex(channelId: string): string {
-    return `${this.prefix}:{ci${BigInt(channelId) % BUCKETS}}`;
+    return `${this.prefix}:{ci${BigInt(channelId) % this.#buckets}}`;
   }
   channelIndexBuckets(): string[] {
-    return Array.from({ length: Number(BUCKETS) }, (_, k) => `${this.prefix}:{ci${k}}`);
+    return Array.from({ length: this.indexBuckets }, (_, k) => `${this.prefix}:{ci${k}}`);
   }
   users(userId: string): string {
-    return `${this.prefix}:{u${BigInt(userId) % BUCKETS}}`;
+    return `${this.prefix}:{u${BigInt(userId) % this.#buckets}}`;
   }
   userBuckets(): string[] {
-    return Array.from({ length: Number(BUCKETS) }, (_, k) => `${this.prefix}:{u${k}}`);
+    return Array.from({ length: this.indexBuckets }, (_, k) => `${this.prefix}:{u${k}}`);
   }
   guildShards(): string {
     return `${this.prefix}:{gs}`;
@@ -78,13 +95,4 @@ export class Keys {
   activity(): string {
     return `${this.prefix}:{act}`;
   }
-}
-
-/** Zero-padded so that lexical order is numeric order (ZRANGE BYLEX pages members by id). */
-export function padId(id: string): string {
-  return id.padStart(20, '0');
-}
-
-export function unpadId(padded: string): string {
-  return padded.replace(/^0+(?=\d)/, '');
 }

@@ -44,7 +44,10 @@ describe.skipIf(!url)('redis cache', () => {
     expect(store.writeRoundTrips).toBe(1);
     expect((await cache.members(g.id, { limit: 1000 })).items).toHaveLength(1000);
     // No JSON per field: a member is a few dozen bytes.
-    const raw = await store.client.hgetBuffer(store.keys.members(g.id), g.members[1]!.user.id);
+    const raw = await store.client.hgetBuffer(
+      store.keys.members(g.id, g.members[1]!.user.id),
+      g.members[1]!.user.id,
+    );
     expect(raw!.length).toBeLessThan(40);
     expect(raw!.toString('latin1')).not.toContain('{');
   });

@@ -1,7 +1,7 @@
 /** Turns cache writes into Redis commands: multi-field HSETs per key, packed values as bytes. */
 import type { Policy } from '../options.js';
 import type { Op } from '../store/Store.js';
-import { type Keys, padId } from './keys.js';
+import type { Keys } from './keys.js';
 
 export type Command = [name: string, ...args: (string | Buffer | number)[]];
 
@@ -44,7 +44,14 @@ export function commandsFor(
   for (const op of ops) {
     switch (op.type) {
       case 'guild.put':
-        push(['HSET', keys.guild(op.guildId), 'd', bytes(policy.guild.encode(op.guild)), 's', op.shard]);
+        push([
+          'HSET',
+          keys.guild(op.guildId),
+          'd',
+          bytes(policy.stored.guild.encode(op.guild)),
+          's',
+          op.shard,
+        ]);
         push(['HSET', keys.guildShards(), op.guildId, op.shard]);
         push(['SADD', keys.shard(op.shard), op.guildId]);
         other(['ZADD', keys.activity(), 'NX', at, op.guildId]);
@@ -65,7 +72,7 @@ export function commandsFor(
           'HSET',
           keys.channels(op.guildId),
           op.channel.id,
-          bytes(policy.channel.encode({ ...op.channel, guild_id: op.guildId })),
+          bytes(policy.stored.channel.encode({ ...op.channel, guild_id: op.guildId })),
         ]);
         push(['HSET', keys.channelIndex(op.channel.id), op.channel.id, op.guildId]);
         break;
@@ -74,25 +81,28 @@ export function commandsFor(
         other(['HDEL', keys.channelIndex(op.channelId), op.channelId]);
         break;
       case 'role.put':
-        push(['HSET', keys.roles(op.guildId), op.role.id, bytes(policy.role.encode(op.role))]);
+        push(['HSET', keys.roles(op.guildId), op.role.id, bytes(policy.stored.role.encode(op.role))]);
         break;
       case 'role.drop':
         other(['HDEL', keys.roles(op.guildId), op.roleId]);
         break;
       case 'member.put':
-        push(['HSET', keys.members(op.guildId), op.userId, bytes(policy.member.encode(op.member))]);
-        push(['ZADD', keys.memberIndex(op.guildId), 0, padId(op.userId)]);
+        push([
+          'HSET',
+          keys.members(op.guildId, op.userId),
+          op.userId,
+          bytes(policy.member.encode(op.member)),
+        ]);
         break;
       case 'member.drop':
-        other(['HDEL', keys.members(op.guildId), op.userId]);
-        other(['ZREM', keys.memberIndex(op.guildId), padId(op.userId)]);
+        other(['HDEL', keys.members(op.guildId, op.userId), op.userId]);
         break;
       case 'user.put':
-        push(['HSET', keys.users(op.user.id), op.user.id, bytes(policy.user.encode(op.user))]);
+        push(['HSET', keys.users(op.user.id), op.user.id, bytes(policy.stored.user.encode(op.user))]);
         break;
       case 'emoji.put':
         if (op.emoji.id)
-          push(['HSET', keys.emojis(op.guildId), op.emoji.id, bytes(policy.emoji.encode(op.emoji))]);
+          push(['HSET', keys.emojis(op.guildId), op.emoji.id, bytes(policy.stored.emoji.encode(op.emoji))]);
         break;
       case 'emojis.clear':
         other(['UNLINK', keys.emojis(op.guildId)]);
@@ -102,7 +112,7 @@ export function commandsFor(
           'HSET',
           keys.voiceStates(op.guildId),
           op.state.user_id,
-          bytes(policy.voiceState.encode(op.state)),
+          bytes(policy.stored.voiceState.encode(op.state)),
         ]);
         break;
       case 'voice.drop':
