@@ -9,7 +9,7 @@ const command: Command = {
   usage: [
     'shardwire up [--port 8080] [--shards auto|N] [--guilds N] [--host 127.0.0.1]',
     '             [--broker-url memory:] [--cache-url memory:] [--log-level warn]',
-    'With DISCORD_TOKEN set it connects to real Discord instead of starting the simulator.',
+    'With DISCORD_TOKEN set it connects to real Discord (or DISCORD_API_URL) instead of starting the simulator.',
   ].join('\n'),
   async run({ flags, env }) {
     const config = loadConfig(platformSettings, { env, flags });

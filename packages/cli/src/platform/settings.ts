@@ -32,6 +32,12 @@ export const platformSettings = {
     doc: 'Run against real Discord with this bot token instead of the simulator',
     secret: true,
   },
+  apiUrl: {
+    env: 'DISCORD_API_URL',
+    flag: 'api-url',
+    schema: schemas.url(['http', 'https']).default('https://discord.com/api'),
+    doc: 'With `DISCORD_TOKEN`: the HTTP API base URL (Discord, or a simulator run by `shardwire simulator`)',
+  },
   brokerUrl: {
     env: 'BROKER_URL',
     flag: 'broker-url',

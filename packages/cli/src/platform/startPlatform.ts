@@ -15,8 +15,6 @@ import { type RunningSimulator, startSimulator } from '@shardwire/simulator';
 import type { APIUser } from 'discord-api-types/v10';
 import type { PlatformConfig } from './settings.js';
 
-const DISCORD_API_URL = 'https://discord.com/api';
-
 export interface Platform {
   /** Absent when running against real Discord. */
   simulator: RunningSimulator | undefined;
@@ -67,7 +65,7 @@ export async function startPlatform(
       progress(`simulator listening on ${simulator.url}`);
     }
     const token = config.token ?? simulator!.defaultBot.token;
-    const apiUrl = simulator ? `${simulator.url}/api` : DISCORD_API_URL;
+    const apiUrl = simulator ? `${simulator.url}/api` : config.apiUrl;
 
     const broker = await createBroker(config.brokerUrl, {
       logger: logger.child({ service: 'broker' }),
