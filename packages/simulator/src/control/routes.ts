@@ -8,6 +8,7 @@ import type { BotRecord, GuildRecord } from '../state/records.js';
 import type { SimStats } from '../stats.js';
 import { createMessage } from '../world/messages.js';
 import type { World } from '../world/world.js';
+import { faultRoutes } from './faults.js';
 import { newBotSchema, newGuildSchema, newMemberSchema, simMessageSchema } from './schemas.js';
 
 export interface ControlOptions {
@@ -35,6 +36,7 @@ type Id<K extends string> = { Params: { [P in K]: string } };
 
 export function controlRoutes(app: FastifyInstance, options: ControlOptions): void {
   const { world, stats, sessions } = options;
+  faultRoutes(app, options);
   const { store } = world;
   const guildOr404 = (id: string) => {
     const guild = store.guilds.get(id);

@@ -30,6 +30,7 @@ export class GatewayConnection implements SessionTransport {
   session: GatewaySession | undefined;
   /** Set once IDENTIFY or RESUME succeeded. */
   authenticated = false;
+  ackHeartbeats = true;
   #encoder: Encoder;
   #deadline: Timer | undefined;
   #windowStart = 0;
@@ -95,6 +96,17 @@ export class GatewayConnection implements SessionTransport {
     kill.unref();
   }
 
+  detach(): void {
+    this.session = undefined;
+    this.authenticated = false;
+  }
+
+  terminate(): void {
+    this.#open = false;
+    this.#deadline?.cancel();
+    this.ws.terminate();
+  }
+
   #armDeadline(): void {
     this.#deadline?.cancel();
     const grace = Math.ceil(this.options.heartbeatIntervalMs * 1.5);
@@ -143,7 +155,7 @@ export class GatewayConnection implements SessionTransport {
     switch (op) {
       case GatewayOpcodes.Heartbeat:
         this.#armDeadline();
-        this.sendOp(GatewayOpcodes.HeartbeatAck, undefined);
+        if (this.ackHeartbeats) this.sendOp(GatewayOpcodes.HeartbeatAck, undefined);
         return;
       case GatewayOpcodes.Identify:
         if (this.authenticated) {

@@ -8,9 +8,17 @@ export interface DispatchPayload {
   d: unknown;
 }
 
-/** What a session needs from a live connection. */
+/** What a session (and fault injection) needs from a live connection. */
 export interface SessionTransport {
   send(payload: DispatchPayload): void;
+  sendOp(op: number, d: unknown): void;
+  close(code: number, reason?: string): void;
+  /** Drops the TCP connection with no close frame. */
+  terminate(): void;
+  /** Forgets the session (after op 9 false): the client may IDENTIFY again on this connection. */
+  detach(): void;
+  /** false: heartbeats are still read but no longer acknowledged (a zombied connection). */
+  ackHeartbeats: boolean;
 }
 
 export type SessionState = 'connected' | 'resumable' | 'ended';

@@ -35,6 +35,11 @@ export class SessionRegistry {
     for (const [count, shards] of this.#byShard.get(botId) ?? []) yield* shards.get(shardKey % count) ?? [];
   }
 
+  /** Sessions of `botId` with this shard id, whatever their shard count. */
+  *forShardId(botId: string, shardId: number): Iterable<GatewaySession> {
+    for (const shards of this.#byShard.get(botId)?.values() ?? []) yield* shards.get(shardId) ?? [];
+  }
+
   /** Sessions of `botId` on shard 0 (DMs and events without a guild). */
   *forShardZero(botId: string): Iterable<GatewaySession> {
     for (const shards of this.#byShard.get(botId)?.values() ?? []) yield* shards.get(0) ?? [];
