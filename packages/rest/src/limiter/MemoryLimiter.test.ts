@@ -1,6 +1,7 @@
 import { ManualClock } from '@shardwire/core';
 import { describe, expect, it } from 'vitest';
 import { type Route, routeOf } from '../routes.js';
+import { GLOBAL_WINDOW_MS } from './globalLimits.js';
 import { DeadlineError, type Permit, QueueFullError } from './Limiter.js';
 import { MemoryLimiter } from './MemoryLimiter.js';
 
@@ -236,7 +237,7 @@ describe('MemoryLimiter global limit', () => {
     }
     await flush();
     expect(granted).toEqual({ [BOT]: 2, [OTHER]: 3, exempt: 5 });
-    clock.advance(1000);
+    clock.advance(GLOBAL_WINDOW_MS);
     await flush();
     expect(granted).toEqual({ [BOT]: 4, [OTHER]: 5, exempt: 5 });
     limiter.close();

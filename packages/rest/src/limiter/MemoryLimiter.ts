@@ -3,7 +3,7 @@ import { type Clock, systemClock } from '@shardwire/core';
 import type { Route } from '../routes.js';
 import { Bucket, current, type Waiter } from './bucket.js';
 import { GlobalLimits } from './globalLimits.js';
-import { type HeaderSource, readRateLimit } from './headers.js';
+import { type RateLimitHeaders, readRateLimit } from './headers.js';
 import {
   type AcquireOptions,
   DeadlineError,
@@ -14,6 +14,7 @@ import {
   QueueFullError,
   type RateLimitOutcome,
 } from './Limiter.js';
+import type { GateAnswer, GateUpdate, LimiterGate } from './LimiterGate.js';
 
 export interface MemoryLimiterOptions {
   clock?: Clock;
@@ -27,6 +28,13 @@ export interface MemoryLimiterOptions {
   onHashLearned?: (bucketRoute: string, hash: string) => void;
   /** An idle bucket is forgotten after this long (default 10 minutes). */
   idleMs?: number;
+  /**
+   * Shared state (Redis) asked before each send, so several instances keep one set of limits;
+   * this limiter still queues its own callers in order.
+   */
+  gate?: LimiterGate;
+  /** Told when the gate fails; the request then goes on this instance's knowledge alone. */
+  onGateError?: (error: unknown) => void;
 }
 
 const SWEEP_EVERY_MS = 60_000;
@@ -39,17 +47,29 @@ export class MemoryLimiter implements Limiter {
   readonly #onHashLearned: ((bucketRoute: string, hash: string) => void) | undefined;
   readonly #hashes: Map<string, string>;
   readonly #buckets = new Map<string, Bucket>();
+  readonly #gate: LimiterGate | undefined;
+  readonly #onGateError: (error: unknown) => void;
+  readonly #globalLimit: (identity: string) => number;
   #lastSweep = 0;
   #closed = false;
 
   constructor(options: MemoryLimiterOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     const limit = options.globalLimit ?? 50;
-    this.#global = new GlobalLimits(typeof limit === 'number' ? () => limit : limit);
+    this.#globalLimit = typeof limit === 'number' ? () => limit : limit;
+    this.#global = new GlobalLimits(this.#globalLimit);
+    this.#gate = options.gate;
+    this.#onGateError = options.onGateError ?? (() => {});
     this.#maxQueue = options.maxQueue ?? 10_000;
     this.#idleMs = options.idleMs ?? 600_000;
     this.#onHashLearned = options.onHashLearned;
     this.#hashes = new Map(options.hashes);
+  }
+
+  /** Hashes learned elsewhere (another instance): used for buckets made from now on. */
+  addHashes(entries: Iterable<[string, string]>): void {
+    for (const [bucketRoute, hash] of entries)
+      if (!this.#hashes.has(bucketRoute)) this.#hashes.set(bucketRoute, hash);
   }
 
   /** The bucket hash learned for a bucket route, if any. */
@@ -152,7 +172,8 @@ export class MemoryLimiter implements Limiter {
         if (bucket.resetAt <= now) {
           // A new window: its end is learned from the first answer sent in it. Requests still in
           // flight may land in it, so they count against it.
-          bucket.remaining = Math.max(0, bucket.limit - bucket.inFlight);
+          bucket.remaining = Math.max(0, bucket.limit - bucket.inFlight - bucket.carry);
+          bucket.carry = 0;
           bucket.resetAt = Number.POSITIVE_INFINITY;
           bucket.epoch++;
         }
@@ -174,12 +195,54 @@ export class MemoryLimiter implements Limiter {
         if (bucket.queue.length > 0) this.#schedule(bucket, waitUntil, now);
         return;
       }
-      bucket.queue.shift();
-      head.release();
-      if (bucket.known && !bucket.unlimited) bucket.remaining--;
-      bucket.inFlight++;
-      head.resolve(this.#permit(bucket, head.options));
+      if (this.#gate) {
+        this.#askGate(bucket, head);
+        return;
+      }
+      this.#send(bucket, undefined);
     }
+  }
+
+  /** Gives the head of the queue its permit. */
+  #send(bucket: Bucket, gated: { key: string; epoch: number } | undefined): void {
+    const head = bucket.queue.shift()!;
+    head.release();
+    if (bucket.known && !bucket.unlimited) bucket.remaining--;
+    bucket.inFlight++;
+    head.resolve(this.#permit(bucket, head.options, gated));
+  }
+
+  /** One round trip to the shared state for the head of the queue; the bucket waits meanwhile. */
+  #askGate(bucket: Bucket, head: Waiter): void {
+    if (bucket.gating) return;
+    bucket.gating = true;
+    const { identity, route } = head.options;
+    // Keyed by route, not by learned hash: every instance names the bucket alike from the first
+    // request on, whatever it has learned yet (answers still carry a shared bucket's remaining).
+    const key = `${route.bucketRoute}|${route.major}|${identity}`;
+    const onAnswer = (answer: GateAnswer | undefined) => {
+      bucket.gating = false;
+      const now = this.#clock.now();
+      const at = current(bucket);
+      if (answer && answer.waitMs > 0) {
+        this.#refuseLate(at, now + answer.waitMs, now);
+        if (at.queue.length > 0) this.#schedule(at, now + answer.waitMs, now);
+        return;
+      }
+      if (this.#closed || at.queue.length === 0) {
+        if (answer) this.#gate!.update(key, identity, { epoch: answer.epoch }); // give the place back
+        return;
+      }
+      this.#send(at, answer ? { key, epoch: answer.epoch } : undefined);
+      this.#drain(at);
+    };
+    this.#gate!.reserve(key, identity, this.#globalLimit(identity), route.globalExempt).then(
+      onAnswer,
+      (error) => {
+        this.#onGateError(error);
+        onAnswer(undefined);
+      },
+    );
   }
 
   /** Waiters whose deadline falls before the bucket can next send get a fast `DeadlineError`. */
@@ -214,18 +277,25 @@ export class MemoryLimiter implements Limiter {
     return bucket.windowMs;
   }
 
-  #permit(sentFrom: Bucket, options: AcquireOptions): Permit {
+  #permit(
+    sentFrom: Bucket,
+    options: AcquireOptions,
+    gated: { key: string; epoch: number } | undefined,
+  ): Permit {
     let done = false;
     const epoch = sentFrom.epoch;
     return {
       complete: (status, headers) => {
         if (done) throw new Error('permit already completed');
         done = true;
-        return this.#complete(current(sentFrom), options, epoch, status, headers);
+        const info = readRateLimit(headers);
+        if (gated) this.#gate!.update(gated.key, options.identity, gateUpdate(gated.epoch, status, info));
+        return this.#complete(current(sentFrom), options, epoch, status, info);
       },
       cancel: () => {
         if (done) return;
         done = true;
+        if (gated) this.#gate!.update(gated.key, options.identity, { epoch: gated.epoch });
         const bucket = current(sentFrom);
         bucket.inFlight--;
         if (bucket.inFlight === 0 && bucket.resetAt === Number.POSITIVE_INFINITY) {
@@ -242,10 +312,9 @@ export class MemoryLimiter implements Limiter {
     options: AcquireOptions,
     epoch: number,
     status: number,
-    headers: HeaderSource,
+    info: RateLimitHeaders,
   ): RateLimitOutcome {
     const now = this.#clock.now();
-    const info = readRateLimit(headers);
     sentFrom.inFlight--;
     const bucket = info.bucket ? this.#learnHash(sentFrom, options, info.bucket) : sentFrom;
     // An answer to a request sent in an earlier window says nothing of this one (a merged bucket's does).
@@ -258,6 +327,12 @@ export class MemoryLimiter implements Limiter {
       if (!bucket.known || bucket.unlimited) {
         bucket.remaining = fromHeader;
         bucket.resetAt = resetAt;
+      } else if (
+        sameWindow &&
+        bucket.resetAt !== Number.POSITIVE_INFINITY &&
+        resetAt > bucket.resetAt + bucket.windowMs / 2
+      ) {
+        bucket.carry++; // it reached Discord after the window we know of ended
       } else if (sameWindow) {
         bucket.remaining = Math.min(bucket.remaining, fromHeader);
         bucket.resetAt =
@@ -272,7 +347,7 @@ export class MemoryLimiter implements Limiter {
     let outcome: RateLimitOutcome = { limited: false, retryAfterMs: 0, bucket: info.bucket };
     if (status === 429) {
       const scope = info.scope ?? (info.global ? 'global' : 'user');
-      const retryAfterMs = info.retryAfterMs ?? info.resetAfterMs ?? 1000;
+      const retryAfterMs = retryAfterOf(info);
       if (scope === 'global') {
         this.#global.block(options.identity, now + retryAfterMs);
       } else {
@@ -324,4 +399,24 @@ export class MemoryLimiter implements Limiter {
     }
     this.#global.sweep(before);
   }
+}
+
+function retryAfterOf(info: RateLimitHeaders): number {
+  return info.retryAfterMs ?? info.resetAfterMs ?? 1000;
+}
+
+/** What the shared state learns from one answer. */
+function gateUpdate(epoch: number, status: number, info: RateLimitHeaders): GateUpdate {
+  const update: GateUpdate = { epoch };
+  if (info.limit !== undefined && info.remaining !== undefined && info.resetAfterMs !== undefined) {
+    update.limits = { limit: info.limit, remaining: info.remaining, resetAfterMs: info.resetAfterMs };
+  } else if (status < 400) {
+    update.unlimited = true;
+  }
+  if (status === 429) {
+    const scope = info.scope ?? (info.global ? 'global' : 'user');
+    if (scope === 'global') update.globalBlockedMs = retryAfterOf(info);
+    else update.blockedMs = retryAfterOf(info);
+  }
+  return update;
 }

@@ -25,11 +25,15 @@ export class Bucket {
   resetAt = 0;
   /** Counts windows, so an answer to a request sent in an earlier window does not move this one. */
   epoch = 0;
+  /** Requests of this window that Discord counted in the next one (their answer told a later reset). */
+  carry = 0;
   /** The window's length as last learned, for when in-flight requests vanish unanswered. */
   windowMs = 1000;
   /** A 429 (sub-limit, shared) holds the whole bucket until then. */
   blockedUntil = 0;
   inFlight = 0;
+  /** Waiting for the shared gate's answer for the head of the queue. */
+  gating = false;
   lastUsed = 0;
   readonly queue: Waiter[] = [];
   timer: Timer | undefined;
@@ -61,7 +65,7 @@ export class Bucket {
   }
 
   get idle(): boolean {
-    return this.queue.length === 0 && this.inFlight === 0 && this.timer === undefined;
+    return this.queue.length === 0 && this.inFlight === 0 && this.timer === undefined && !this.gating;
   }
 }
 

@@ -1,5 +1,11 @@
 /** The global request limit, counted apart for each identity (bot token or client IP). */
 
+/**
+ * One second and a margin: Discord counts a second from when requests arrive, a little after we
+ * send them, so a window of exactly one second could let the next second's first requests land in it.
+ */
+export const GLOBAL_WINDOW_MS = 1_050;
+
 interface Window {
   resetAt: number;
   remaining: number;
@@ -11,7 +17,7 @@ export class GlobalLimits {
 
   constructor(
     private readonly limitFor: (identity: string) => number,
-    private readonly windowMs = 1000,
+    private readonly windowMs = GLOBAL_WINDOW_MS,
   ) {}
 
   /** 0 when a request of `identity` may go now (and counts it); otherwise how long to wait. */

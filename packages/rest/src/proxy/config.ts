@@ -40,6 +40,11 @@ export const restProxySettings = {
     schema: schemas.url(['redis', 'rediss']).optional(),
     doc: 'Share limits, learned buckets and the invalid-request budget between instances (unset: memory)',
   },
+  redisPrefix: {
+    env: 'REST_REDIS_PREFIX',
+    schema: z.string().min(1).default('shardwire:rest:'),
+    doc: 'Prefix of every Redis key the rest-proxy writes',
+  },
   secret: {
     env: 'REST_PROXY_SECRET',
     flag: 'secret',

@@ -11,6 +11,8 @@ export interface RecordedRequest {
   bodyBytes: number;
   body: Buffer;
   at: number;
+  /** The status it was answered with. */
+  status?: number;
 }
 
 export interface FakeAnswer {
@@ -74,13 +76,17 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     };
     requests.push(recorded);
     const scripted = await options.answer?.(recorded);
-    if (scripted) return send(res, scripted);
+    if (scripted) {
+      recorded.status = scripted.status;
+      return send(res, scripted);
+    }
     const path = recorded.url.replace(/^\/api(\/v\d+)?/, '');
     const route = routeOf(recorded.method, path, now);
     const auth = String(req.headers.authorization ?? '');
     const global = take(globals, auth, globalLimit, 1000, now);
     if (!global.ok) {
       limited.global++;
+      recorded.status = 429;
       const retry = (global.state.resetAt - now) / 1000;
       return send(res, {
         status: 429,
@@ -104,6 +110,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     };
     if (!bucket.ok) {
       limited.user++;
+      recorded.status = 429;
       return send(res, {
         status: 429,
         headers: { ...headers, 'retry-after': String(Math.ceil(resetAfter)), 'x-ratelimit-scope': 'user' },
@@ -111,6 +118,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       });
     }
     const status = recorded.method === 'DELETE' ? 204 : 200;
+    recorded.status = status;
     return send(res, {
       status,
       headers,

@@ -1,0 +1,3 @@
+export * from './RedisGate.js';
+export * from './RedisGuardSharing.js';
+export * from './RedisHashStore.js';
