@@ -1,6 +1,9 @@
 /** Which of a bot's guilds live on which shard, per shard count, kept up to date as guilds come and go. */
 import { getOrCreate } from './maps.js';
 
+/** Layouts kept per bot; each holds every guild id of the bot once. */
+export const MAX_LAYOUTS_PER_BOT = 8;
+
 export class ShardIndex {
   /** botId → shardCount → shardId → guild ids. Built on first use of a shard count. */
   readonly #byBot = new Map<string, Map<number, Map<number, Set<string>>>>();
@@ -32,6 +35,8 @@ export class ShardIndex {
     const counts = getOrCreate(this.#byBot, botId, () => new Map());
     let shards = counts.get(shardCount);
     if (!shards) {
+      // A client may IDENTIFY with any shard count: keep only the most recent layouts.
+      if (counts.size >= MAX_LAYOUTS_PER_BOT) counts.delete(counts.keys().next().value!);
       shards = new Map();
       for (const { id, shardKey } of this.guildsOf(botId)) {
         getOrCreate(shards, shardKey % shardCount, () => new Set<string>()).add(id);
