@@ -39,7 +39,7 @@ describe('simulator', () => {
     await client.until(() => client.dispatches('GUILD_CREATE').length === 2);
     const guild = client.dispatches('GUILD_CREATE')[0]!.d;
     expect(guild.channels[0].type).toBe(0);
-    expect(guild.members.some((m: any) => m.user.id === sim.defaultBot.id)).toBe(true);
+    expect(guild.members.some((m: { user: { id: string } }) => m.user.id === sim.defaultBot.id)).toBe(true);
     expect(guild.member_count).toBeGreaterThan(1);
   });
 
@@ -60,7 +60,7 @@ describe('simulator', () => {
     expect(reply.body.author.id).toBe(sim.defaultBot.id);
     await client.dispatch('MESSAGE_CREATE', (d) => d.content === 'hi human');
     const all = await sim_('GET', `/channels/${channelId}/messages`);
-    expect(all.body.map((m: any) => m.content)).toEqual(['hello bot', 'hi human']);
+    expect(all.body.map((m: { content: string }) => m.content)).toEqual(['hello bot', 'hi human']);
   });
 
   it('serves /gateway/bot, /users/@me and /applications/@me', async () => {

@@ -2,9 +2,13 @@
 import { constants, createInflate } from 'node:zlib';
 import WebSocket from 'ws';
 
+/** Arbitrary JSON from the simulator, read loosely by tests. */
+// biome-ignore lint/suspicious/noExplicitAny: test payloads are arbitrary JSON
+export type Json = any;
+
 export interface Payload {
   op: number;
-  d: any;
+  d: Json;
   s: number | null;
   t: string | null;
 }
@@ -81,7 +85,7 @@ export class TestGatewayClient {
     }
   }
 
-  dispatch(t: string, match: (d: any) => boolean = () => true, timeoutMs?: number): Promise<Payload> {
+  dispatch(t: string, match: (d: Json) => boolean = () => true, timeoutMs?: number): Promise<Payload> {
     return this.until(() => this.received.find((p) => p.t === t && match(p.d)), timeoutMs);
   }
 
@@ -121,7 +125,7 @@ export class TestGatewayClient {
 
 /** `fetch` with a bot token against the simulator's REST API. */
 export function api(restUrl: string, token: string) {
-  return async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
+  return async (method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> => {
     const response = await fetch(`${restUrl}${path}`, {
       method,
       headers: {
@@ -137,7 +141,7 @@ export function api(restUrl: string, token: string) {
 
 /** JSON against the control API. */
 export function control(url: string) {
-  return async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
+  return async (method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> => {
     const response = await fetch(`${url}/_sim${path}`, {
       method,
       headers: body !== undefined ? { 'content-type': 'application/json' } : {},
