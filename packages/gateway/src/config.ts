@@ -113,6 +113,18 @@ export const gatewaySettings = {
     schema: storeUrl,
     doc: 'Identify coordination: `memory:` (one process) or `redis://...` (processes sharing a bot).',
   },
+  spoolDir: {
+    env: 'GATEWAY_SPOOL_DIR',
+    flag: 'spool-dir',
+    schema: z.string().min(1).default('.shardwire/spool'),
+    doc: 'Where envelopes wait (fsynced) while the broker is unreachable; `none` turns the spool off. Unused with `memory:`.',
+  },
+  spoolMaxMb: {
+    env: 'GATEWAY_SPOOL_MAX_MB',
+    flag: 'spool-max-mb',
+    schema: schemas.positiveInt(256),
+    doc: 'Spool size per shard, in MiB, before the shard stops reading (back-pressure, nothing dropped).',
+  },
   host: {
     env: 'GATEWAY_HOST',
     flag: 'host',

@@ -11,6 +11,9 @@ export class GatewayMetrics {
   readonly sessionBudget: Gauge;
   readonly publishLatency: Histogram;
   readonly inFlight: Gauge;
+  readonly spoolBytes: Gauge;
+  /** Each manager of the process adds a source of `[shard, bytes]` for the spool depth gauge. */
+  readonly spoolSources = new Set<() => [number, number][]>();
 
   constructor(registry: Registry) {
     // A metric already registered (by another manager of this process) is reused.
@@ -38,6 +41,16 @@ export class GatewayMetrics {
       "Identifies left in Discord's daily session start limit",
     );
     this.inFlight = gauge('envelopes_in_flight', 'Envelopes received and not yet confirmed by the broker');
+    const sources = this.spoolSources;
+    this.spoolBytes =
+      existing<Gauge>('spool_bytes') ??
+      new Gauge({
+        ...config('spool_bytes', 'Envelopes waiting in the disk spool for the broker, in bytes', ['shard']),
+        collect() {
+          for (const source of sources)
+            for (const [shard, bytes] of source()) this.set({ shard: String(shard) }, bytes);
+        },
+      });
     this.publishLatency =
       existing<Histogram>('publish_confirm_ms') ??
       new Histogram({

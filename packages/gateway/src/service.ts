@@ -44,6 +44,10 @@ export async function startGatewayService(
     ...(config.gatewayUrl ? { gatewayUrl: config.gatewayUrl } : {}),
     compression: config.compression === 'none' ? null : config.compression,
     ...(config.presence !== undefined ? { presence: config.presence } : {}),
+    // The memory broker lives and dies with this process: a disk spool in front of it buys nothing.
+    ...(config.brokerUrl !== 'memory:' && config.spoolDir !== 'none'
+      ? { spoolDir: config.spoolDir, spoolMaxBytes: config.spoolMaxMb * 1024 * 1024 }
+      : {}),
     logger,
     metrics: deps.registry,
   });

@@ -4,10 +4,12 @@
  * keeps the session store at the last confirmed seq, and sends gateway commands from the broker.
  */
 import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
 import { type Broker, PoisonMessageError, type Subscription } from '@shardwire/broker';
 import type { Cache } from '@shardwire/cache';
 import {
   type Clock,
+  type Envelope,
   type GatewayCommand,
   gatewayCommandRoutingKey,
   type Logger,
@@ -20,6 +22,7 @@ import type { IdentifyThrottler, SessionStartLimit } from '../identify/IdentifyT
 import { MemoryIdentifyThrottler } from '../identify/MemoryIdentifyThrottler.js';
 import { GatewayMetrics } from '../metrics.js';
 import { ShardPipeline } from '../publish/ShardPipeline.js';
+import { DiskSpool } from '../publish/spool/DiskSpool.js';
 import { Checkpoint } from '../sessionStore/Checkpoint.js';
 import { MemorySessionStore } from '../sessionStore/MemorySessionStore.js';
 import type { SessionStore } from '../sessionStore/SessionStore.js';
@@ -63,6 +66,14 @@ export interface ShardManagerOptions {
     'backoff' | 'invalidSessionDelayMs' | 'helloTimeoutMs' | 'random' | 'maxInbox'
   >;
   maxInFlight?: number;
+  /**
+   * A directory for each shard's disk spool: while the broker is unreachable envelopes are kept
+   * there (fsynced) and published in order when it returns. Without it a failed publish is retried
+   * in place and the shard stops reading once `maxInFlight` envelopes wait.
+   */
+  spoolDir?: string;
+  /** Bytes each shard's spool may hold before the shard stops reading. Default 256 MiB. */
+  spoolMaxBytes?: number;
 }
 
 export interface ShardManagerEvents {
@@ -83,6 +94,7 @@ interface Owned {
   shard: Shard;
   pipeline: ShardPipeline;
   checkpoint: Checkpoint;
+  spool?: DiskSpool<Envelope>;
   commands?: Subscription;
 }
 
@@ -106,6 +118,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
     this.#clock = options.clock ?? systemClock;
     this.#store = options.sessionStore ?? new MemorySessionStore();
     this.metrics = new GatewayMetrics(options.metrics ?? new Registry());
+    this.metrics.spoolSources.add(() => [...this.#owned].map(([id, o]) => [id, o.spool?.depthBytes ?? 0]));
   }
 
   get botId(): string {
@@ -216,6 +229,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
     await Promise.race([drain, deadline]);
     for (const o of owned) o.pipeline.close();
     await Promise.all(owned.map((o) => o.checkpoint.settle()));
+    await Promise.all(owned.map((o) => o.spool?.close()));
     if (options.keepSession === false) await Promise.all(owned.map((o) => this.#store.clear(o.shard.id)));
     await this.#throttler?.close?.();
   }
@@ -231,12 +245,26 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
     const session = stored && stored.shardCount === this.#shardCount ? stored : undefined;
     if (stored && !session) await this.#store.clear(id);
     const checkpoint = new Checkpoint(this.#store, id, logger);
+    const spool = this.#options.spoolDir
+      ? await DiskSpool.open<Envelope>({
+          dir: join(this.#options.spoolDir, this.#botId),
+          name: `shard-${id}-of-${this.#shardCount}`,
+          ...(this.#options.spoolMaxBytes ? { maxBytes: this.#options.spoolMaxBytes } : {}),
+        })
+      : undefined;
+    if (spool && !spool.isEmpty) {
+      logger?.info(
+        { shard: id, bytes: spool.depthBytes },
+        'publishing what the spool kept from an earlier run',
+      );
+    }
     const pipeline = new ShardPipeline({
       bot: this.#botId,
       shard: id,
       broker: this.#options.broker,
       cache: this.#options.cache,
       clock: this.#clock,
+      ...(spool ? { spool } : {}),
       ...(this.#options.maxInFlight ? { maxInFlight: this.#options.maxInFlight } : {}),
       ...(logger ? { logger } : {}),
       onPublished: (_dispatch, latencyMs) => {
@@ -276,7 +304,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
       },
     });
     this.#watch(shard);
-    const owned: Owned = { shard, pipeline, checkpoint };
+    const owned: Owned = { shard, pipeline, checkpoint, ...(spool ? { spool } : {}) };
     this.#owned.set(id, owned);
     if (session) logger?.info({ shard: id, seq: session.seq }, 'resuming stored session');
     if (this.#options.consumeCommands !== false) owned.commands = await this.#consumeCommands(shard);

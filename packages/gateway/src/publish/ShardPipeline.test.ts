@@ -1,8 +1,8 @@
-import { systemClock } from '@shardwire/core';
-import { describe, expect, it } from 'vitest';
+import { type Envelope, systemClock } from '@shardwire/core';
+import { describe, expect, it, vi } from 'vitest';
 import type { Dispatch } from '../shard/shard.js';
 import { FakeBroker, FakeCache } from '../testing/fakes.js';
-import { ShardPipeline } from './ShardPipeline.js';
+import { ShardPipeline, type ShardPipelineOptions } from './ShardPipeline.js';
 
 const dispatch = (
   seq: number,
@@ -16,6 +16,22 @@ const dispatch = (
   sessionId: 'sess',
   receivedAt: 1000 + seq,
 });
+
+/** A pipeline for shard 2 of bot `b` over a fake broker, recording what it reports safe. */
+function pipelineOver(broker: FakeBroker, extra: Partial<ShardPipelineOptions> = {}) {
+  const confirmed: number[] = [];
+  const pipeline = new ShardPipeline({
+    bot: 'b',
+    shard: 2,
+    clock: systemClock,
+    random: () => 0,
+    broker: broker.asBroker(),
+    cache: new FakeCache().asCache(),
+    onConfirmed: (d) => confirmed.push(d.seq),
+    ...extra,
+  });
+  return { pipeline, confirmed };
+}
 
 describe('ShardPipeline', () => {
   it('applies to the cache before publishing, and publishes envelopes in order with ids and keys', async () => {
@@ -85,7 +101,7 @@ describe('ShardPipeline', () => {
     expect(confirmed).toEqual([]);
     release.get(1)!();
     await pipeline.idle();
-    expect(confirmed).toEqual([3]);
+    expect(confirmed).toEqual([1, 2, 3]);
   });
 
   it('retries a failed publish until the broker confirms it, without advancing past it', async () => {
@@ -94,16 +110,7 @@ describe('ShardPipeline', () => {
     broker.gate = async () => {
       if (failures-- > 0) throw new Error('broker down');
     };
-    const confirmed: number[] = [];
-    const pipeline = new ShardPipeline({
-      bot: 'b',
-      shard: 2,
-      clock: systemClock,
-      random: () => 0,
-      broker: broker.asBroker(),
-      cache: new FakeCache().asCache(),
-      onConfirmed: (d) => confirmed.push(d.seq),
-    });
+    const { pipeline, confirmed } = pipelineOver(broker);
     pipeline.push(dispatch(1));
     await pipeline.idle();
     expect(broker.published.map((p) => p.body.seq)).toEqual([1]);
@@ -137,5 +144,40 @@ describe('ShardPipeline', () => {
     open();
     await wait;
     expect(released).toBe(true);
+  });
+});
+
+describe('ShardPipeline with a spool', () => {
+  it('spools in order while the broker is down, marks spooled envelopes safe, then drains in order', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { DiskSpool } = await import('./spool/DiskSpool.js');
+    const dir = await mkdtemp(join(tmpdir(), 'pipeline-spool-'));
+    const spool = await DiskSpool.open<Envelope>({ dir, name: 'shard-2' });
+    const broker = new FakeBroker();
+    let down = false;
+    broker.gate = async () => {
+      if (down) throw new Error('connection lost');
+    };
+    const { pipeline, confirmed } = pipelineOver(broker, { spool });
+    pipeline.push(dispatch(1));
+    await pipeline.idle();
+    down = true;
+    for (let seq = 2; seq <= 50; seq++) pipeline.push(dispatch(seq));
+    await pipeline.idle();
+    // Safe on disk: the checkpoint moves although the broker confirmed nothing.
+    expect(confirmed.at(-1)).toBe(50);
+    expect(pipeline.mode).toBe('spool');
+    expect(spool.isEmpty).toBe(false);
+    down = false;
+    for (let seq = 51; seq <= 60; seq++) pipeline.push(dispatch(seq));
+    await vi.waitFor(() => expect(pipeline.mode).toBe('direct'));
+    await pipeline.idle();
+    expect(broker.published.map((p) => p.body.seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(spool.isEmpty).toBe(true);
+    pipeline.close();
+    await spool.close();
+    await rm(dir, { recursive: true, force: true });
   });
 });
