@@ -55,6 +55,34 @@ describe('gateway close codes', () => {
     expect(await client.closed()).toBe(code);
   });
 
+  const garbage: [string, number][] = [
+    ['null', 4002],
+    ['[]', 4002],
+    ['"text"', 4002],
+    ['{"op":"1"}', 4002],
+    ['{"op":1.5}', 4002],
+    ['{"op":2,"d":null}', 4001],
+    ['{"op":2,"d":[]}', 4001],
+    ['{"op":6,"d":"resume"}', 4001],
+    ['{"op":6,"d":{"token":"x","session_id":1,"seq":1}}', 4001],
+    [`{"op":1,"d":${'['.repeat(1000)}${']'.repeat(1000)}}`, 0],
+    ['\u0000\uffff', 4002],
+  ];
+
+  it.each(garbage)('garbage %s → %i, and the server stays up', async (frame, code) => {
+    h = await startHarness({ guilds: 1 });
+    const client = await h.connect();
+    client.send(frame);
+    if (code === 0) {
+      // Deeply nested but valid JSON is a heartbeat like any other.
+      await client.until(() => client.received.find((p) => p.op === 11));
+    } else {
+      expect(await client.closed()).toBe(code);
+    }
+    const next = await h.login();
+    expect(next.dispatches('READY')).toHaveLength(1);
+  });
+
   it('an unsupported API version → 4012', async () => {
     h = await startHarness();
     const client = await h.connect({ query: '?v=6&encoding=json' });

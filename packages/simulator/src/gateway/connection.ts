@@ -3,7 +3,7 @@ import type { Clock, Logger, Timer } from '@shardwire/core';
 import { GatewayOpcodes } from 'discord-api-types/v10';
 import type { WebSocket } from 'ws';
 import { CloseCode, closeReason } from './closeCodes.js';
-import type { Encoder } from './compression.js';
+import { type Encoder, plainEncoder } from './compression.js';
 import type { DispatchPayload, GatewaySession, SessionTransport } from './session.js';
 
 /** Discord closes with 4002 on client payloads over 4096 bytes. */
@@ -59,9 +59,12 @@ export class GatewayConnection implements SessionTransport {
     this.#armDeadline();
   }
 
-  /** Switches the encoder for IDENTIFY's `compress: true` (only when no transport compression is used). */
-  useEncoder(encoder: Encoder): void {
-    this.#encoder = encoder;
+  /**
+   * Switches to IDENTIFY's `compress: true` payload compression; ignored under transport compression,
+   * as on Discord.
+   */
+  usePayloadCompression(encoder: Encoder): void {
+    if (this.#encoder === plainEncoder) this.#encoder = encoder;
   }
 
   send(payload: DispatchPayload | { op: number; d: unknown; s?: null; t?: null }): void {

@@ -168,3 +168,27 @@ describe('gateway dispatch caveats', () => {
     }
   });
 });
+
+describe('payload compression', () => {
+  it('deflates each payload on its own after IDENTIFY compress: true, and not under zlib-stream', async () => {
+    const h = await startHarness({ guilds: 1 });
+    try {
+      const plain = await h.connect();
+      const frames: Buffer[] = [];
+      plain.ws.on('message', (data: Buffer, isBinary: boolean) => {
+        if (isBinary) frames.push(Buffer.from(data));
+      });
+      plain.identify(h.sim.defaultBot.token, { compress: true });
+      await plain.dispatch('GUILD_CREATE');
+      expect(frames).toHaveLength(2);
+      const payloads = frames.map((frame) => JSON.parse(inflateSync(frame).toString('utf8')));
+      expect(payloads.map((p) => p.t)).toEqual(['READY', 'GUILD_CREATE']);
+
+      const streamed = await h.connect({ query: '?v=10&encoding=json&compress=zlib-stream', zlib: true });
+      streamed.identify(h.sim.defaultBot.token, { compress: true });
+      expect((await streamed.dispatch('GUILD_CREATE')).d.id).toBe(payloads[1].d.id);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -107,7 +107,7 @@ export class GatewayServer implements ConnectionHandlers {
     );
     sessions.add(session);
     this.#attach(connection, session);
-    if (compress && connection.isOpen) connection.useEncoder(payloadZlibEncoder);
+    if (compress) connection.usePayloadCompression(payloadZlibEncoder);
     stats.identifies++;
     this.options.startLimits.take(bot.user.id);
     this.options.logger.debug({ bot: bot.user.id, shard, session: session.id }, 'identified');

@@ -1,5 +1,5 @@
 /** A raw gateway client for tests: collects every payload, inflates zlib-stream, waits on conditions. */
-import { constants, createInflate } from 'node:zlib';
+import { constants, createInflate, inflateSync } from 'node:zlib';
 import WebSocket from 'ws';
 
 /** Arbitrary JSON from the simulator, read loosely by tests. */
@@ -34,7 +34,8 @@ export class TestGatewayClient {
         });
         return;
       }
-      this.#push(JSON.parse(isBinary ? data.toString('utf8') : String(data)));
+      // Binary frames without transport compression are IDENTIFY compress: true payloads (zlib).
+      this.#push(JSON.parse(isBinary ? inflateSync(data).toString('utf8') : String(data)));
     });
     this.ws.on('close', (code) => {
       this.closeCode = code;
