@@ -57,3 +57,23 @@ describe.each([
     expect(stats.compression).toEqual(compression === null ? { none: 1 } : { 'zlib-stream': 1 });
   });
 });
+
+describe('@discordjs/rest uploads', () => {
+  it('sends files as multipart that the simulator stores and serves', async () => {
+    const sim = await startSimulator({ guilds: 1 });
+    try {
+      const [guild] = (await control(sim.url)('GET', '/guilds')).body;
+      const rest = new REST({ api: `${sim.url}/api` }).setToken(sim.defaultBot.token);
+      const message = (await rest.post(Routes.channelMessages(guild.channels[0].id), {
+        body: { content: 'a file', attachments: [{ id: 0, description: 'notes' }] },
+        files: [{ name: 'notes.txt', data: Buffer.from('simulated'), contentType: 'text/plain' }],
+      })) as { attachments: { filename: string; description?: string; url: string }[] };
+      expect(message.attachments).toEqual([
+        expect.objectContaining({ filename: 'notes.txt', description: 'notes' }),
+      ]);
+      expect(await (await fetch(message.attachments[0]!.url)).text()).toBe('simulated');
+    } finally {
+      await sim.close();
+    }
+  });
+});
