@@ -75,6 +75,26 @@ describe.skipIf(!REDIS_URL)('rest-proxy instances sharing Redis', () => {
     expect(fake.limited).toEqual({ user: 0, global: 0 });
   });
 
+  it('a mix of 50 routes through three instances: no 429 reaches Discord', async () => {
+    const running = await start(
+      3,
+      { limit: 2, windowMs: 100, globalLimit: 1000 },
+      { REST_GLOBAL_LIMIT: '200' },
+    );
+    const channels = Array.from({ length: 50 }, (_, i) => String(500000000000000000n + BigInt(i)));
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, caller) => {
+        while (next < 300) {
+          const channel = channels[next++ % 50]!;
+          expect((await send(running[caller % 3]!.url, channel)).statusCode).toBe(200);
+        }
+      }),
+    );
+    expect(fake.requests.length).toBe(300);
+    expect(fake.limited).toEqual({ user: 0, global: 0 });
+  });
+
   it('three instances keep one global limit per bot', async () => {
     const running = await start(3, { limit: 50, globalLimit: 10 }, { REST_GLOBAL_LIMIT: '10' });
     const answers = await Promise.all(
