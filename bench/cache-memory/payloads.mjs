@@ -15,18 +15,22 @@ function rng(seed) {
 const EPOCH = 1420070400000n;
 const hex = (r, n) => Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join('');
 
-/** A snowflake made at `ms` with a per-process increment, as Discord's are. */
+/** A snowflake made at `ms` as Discord's are: worker 1, process 0, and a small per-millisecond increment. */
 function idAt(ms, inc) {
-  return (((BigInt(ms) - EPOCH) << 22n) | BigInt(inc & 0x3fffff)).toString();
+  return (((BigInt(ms) - EPOCH) << 22n) | (1n << 17n) | BigInt(inc & 0x3)).toString();
 }
 
 /** GUILD_CREATE number `index`: `members` members, `channels` text channels, `roles` roles (+ @everyone). */
 export function guildPayload(index, shape) {
   const r = rng(index + 1);
-  let inc = 0;
-  const base = Date.UTC(2019, 0, 1) + Math.floor(r() * 1e11);
-  const next = () => idAt(base + Math.floor(r() * 1e10), inc++);
-  const guildId = idAt(Date.UTC(2017, 0, 1) + index * 1000, index);
+  // Strictly increasing creation times keep every id unique.
+  let ms = Date.UTC(2016, 0, 1) + index * 1e7 + Math.floor(r() * 1e6);
+  const base = ms;
+  const next = () => {
+    ms += 1 + Math.floor(r() * 5);
+    return idAt(ms, Math.floor(r() * 4));
+  };
+  const guildId = idAt(Date.UTC(2015, 6, 1) + index * 1000, 0);
   const roles = [
     {
       id: guildId,

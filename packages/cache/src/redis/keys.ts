@@ -5,11 +5,11 @@
  *   <p>:{g<id>}:g   hash  d → packed guild, s → shard
  *   <p>:{g<id>}:c   hash  channel id → packed channel (threads included)
  *   <p>:{g<id>}:r   hash  role id → packed role
- *   <p>:{g<id>}:m<k> hash user id → packed member (without user), bucket k = user id mod 64
+ *   <p>:{g<id>}:m<k> hash user id → packed member (without user), k = bucketOf(user id, 64)
  *   <p>:{g<id>}:e   hash  emoji id → packed emoji
  *   <p>:{g<id>}:v   hash  user id → packed voice state
- *   <p>:{ci<k>}     hash  channel id → guild id (bucket k = id mod indexBuckets)
- *   <p>:{u<k>}      hash  user id → packed user (bucket k = id mod indexBuckets)
+ *   <p>:{ci<k>}     hash  channel id → guild id (k = bucketOf(id, indexBuckets))
+ *   <p>:{u<k>}      hash  user id → packed user (k = bucketOf(id, indexBuckets))
  *   <p>:{gs}        hash  guild id → shard
  *   <p>:{s<n>}      set   guild ids of shard n
  *   <p>:{act}       zset  guild id → last activity (ms)
@@ -25,11 +25,9 @@ export const DEFAULT_INDEX_BUCKETS = 4096;
  * Members of a guild are spread over 64 hashes, so that up to ~32,000 members each hash stays
  * small enough (hash-max-listpack-entries, 512 by default) for Redis's compact listpack encoding.
  */
-const MEMBER_BUCKETS = 64n;
+const MEMBER_BUCKETS = 64;
 
 export class Keys {
-  readonly #buckets: bigint;
-
   constructor(
     readonly prefix: string,
     readonly indexBuckets = DEFAULT_INDEX_BUCKETS,
@@ -38,7 +36,6 @@ export class Keys {
       throw new Error(`cache: the Redis key prefix must not contain { or }: ${prefix}`);
     if (!Number.isInteger(indexBuckets) || indexBuckets < 1)
       throw new Error('cache: indexBuckets must be a positive integer');
-    this.#buckets = BigInt(indexBuckets);
   }
 
   guild(id: string): string {
@@ -52,10 +49,10 @@ export class Keys {
   }
   /** The member bucket of one user in one guild. */
   members(id: string, userId: string): string {
-    return `${this.prefix}:{g${id}}:m${BigInt(userId) % MEMBER_BUCKETS}`;
+    return `${this.prefix}:{g${id}}:m${bucketOf(userId, MEMBER_BUCKETS)}`;
   }
   memberBuckets(id: string): string[] {
-    return Array.from({ length: Number(MEMBER_BUCKETS) }, (_, k) => `${this.prefix}:{g${id}}:m${k}`);
+    return Array.from({ length: MEMBER_BUCKETS }, (_, k) => `${this.prefix}:{g${id}}:m${k}`);
   }
   emojis(id: string): string {
     return `${this.prefix}:{g${id}}:e`;
@@ -75,13 +72,13 @@ export class Keys {
     ];
   }
   channelIndex(channelId: string): string {
-    return `${this.prefix}:{ci${BigInt(channelId) % this.#buckets}}`;
+    return `${this.prefix}:{ci${bucketOf(channelId, this.indexBuckets)}}`;
   }
   channelIndexBuckets(): string[] {
     return Array.from({ length: this.indexBuckets }, (_, k) => `${this.prefix}:{ci${k}}`);
   }
   users(userId: string): string {
-    return `${this.prefix}:{u${BigInt(userId) % this.#buckets}}`;
+    return `${this.prefix}:{u${bucketOf(userId, this.indexBuckets)}}`;
   }
   userBuckets(): string[] {
     return Array.from({ length: this.indexBuckets }, (_, k) => `${this.prefix}:{u${k}}`);
@@ -95,4 +92,18 @@ export class Keys {
   activity(): string {
     return `${this.prefix}:{act}`;
   }
+}
+
+/**
+ * The bucket of a snowflake. Not `id mod n`: a snowflake's low 22 bits are worker, process and a
+ * per-millisecond increment, mostly zeros, so they would crowd a few buckets. The creation time
+ * (bits 22 and up) is mixed in.
+ */
+export function bucketOf(id: string, n: number): number {
+  const big = BigInt(id);
+  const lo = Number(big & 0xffffffffn);
+  const hi = Number(big >> 32n);
+  const ms = Number((big >> 22n) & 0xffffffffn);
+  const mixed = Math.imul(ms ^ Math.imul(lo ^ hi, 0x9e3779b1), 0x85ebca6b);
+  return ((mixed ^ (mixed >>> 15)) >>> 0) % n;
 }
