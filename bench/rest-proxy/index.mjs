@@ -12,16 +12,22 @@ import { Pool } from '../../packages/rest/node_modules/undici/index.js';
 import { isCI, percentile, report } from '../lib/report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// BENCH_UPSTREAM=simulator runs against packages/simulator (built) instead of the minimal upstream;
+// the simulator's own cost then caps all three sides alike.
+const useSimulator = process.env.BENCH_UPSTREAM === 'simulator';
 const config = {
-  upstream: 'local Discord-like HTTP server (child process), limits that never bind',
-  requests: isCI ? 3_000 : 20_000,
+  upstream: useSimulator
+    ? 'packages/simulator (child process)'
+    : 'local Discord-like HTTP server (child process), limits that never bind',
+  requests: isCI ? 3_000 : useSimulator ? 5_000 : 20_000,
   concurrency: 64,
   hotChannels: 16,
   manyChannels: 256,
   rounds: 3,
   latencySamples: isCI ? 300 : 1_500,
 };
-const TOKEN = 'Bot MTExMTExMTExMTExMTExMTEx.GAbCdE.benchmarkbenchmarkbenchmarkbenchmark12';
+let TOKEN = 'Bot MTExMTExMTExMTExMTExMTEx.GAbCdE.benchmarkbenchmarkbenchmarkbenchmark12';
+let simChannels;
 const children = [];
 
 async function start(role, upstream) {
@@ -30,11 +36,19 @@ async function start(role, upstream) {
   });
   children.push(child);
   const lines = createInterface({ input: child.stdout });
-  for await (const line of lines) if (line.startsWith('READY ')) return line.slice(6);
+  for await (const line of lines) {
+    if (line.startsWith('SIM ')) {
+      const sim = JSON.parse(line.slice(4));
+      TOKEN = `Bot ${sim.token}`;
+      simChannels = sim.channels;
+    }
+    if (line.startsWith('READY ')) return line.slice(6);
+  }
   throw new Error(`${role} exited before it was ready`);
 }
 
-const channelOf = (i, channels) => String(400000000000000000n + BigInt(i % channels));
+const channelOf = (i, channels) =>
+  simChannels ? simChannels[i % channels] : String(400000000000000000n + BigInt(i % channels));
 
 function send(pool, i, channels = config.hotChannels) {
   return pool
@@ -71,7 +85,7 @@ async function latencies(pool, samples) {
 }
 
 try {
-  const upstream = await start('upstream');
+  const upstream = await start(useSimulator ? 'simulator' : 'upstream');
   const targets = {
     shardwire: await start('shardwire', upstream),
     '@discordjs/proxy': await start('discordjs', upstream),

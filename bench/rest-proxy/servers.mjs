@@ -1,5 +1,6 @@
 // One server of the rest-proxy benchmark per child process: `node servers.mjs <role> [upstreamUrl]`.
-// Prints `READY <url>` once listening. Roles: upstream | shardwire | discordjs | bare.
+// Prints `READY <url>` once listening. Roles: upstream | simulator | shardwire | discordjs | bare.
+// The simulator also prints `SIM <json>` first: its bot token and a channel per guild.
 import { createServer } from 'node:http';
 
 const [role, upstreamUrl] = process.argv.slice(2);
@@ -48,6 +49,12 @@ if (role === 'upstream') {
       });
     }),
   );
+} else if (role === 'simulator') {
+  const { startSimulator } = await import('../../packages/simulator/dist/index.js');
+  const sim = await startSimulator({ port: 0, guilds: 256 });
+  const channels = [...sim.world.store.guilds.values()].map((g) => sim.world.store.channelsOf(g)[0].id);
+  console.log(`SIM ${JSON.stringify({ token: sim.defaultBot.token, channels })}`);
+  console.log(`READY ${sim.url}`);
 } else if (role === 'shardwire') {
   const { RestProxy, MemoryLimiter } = await import('../../packages/rest/dist/index.js');
   const { createLogger } = await import('../../packages/core/dist/index.js');

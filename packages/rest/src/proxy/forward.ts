@@ -79,9 +79,9 @@ export class Forwarder {
     try {
       body = await this.#body(req, method);
     } catch {
-      return; // the caller left mid-body
+      return void res.destroy(); // the caller left mid-body
     }
-    if (controller.signal.aborted) return;
+    if (controller.signal.aborted) return void res.destroy();
     const headers = upstreamHeaders(req.headers);
     if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length);
     const path = `${this.options.upstreamBasePath}${api.version}${api.path}${api.query}`;
@@ -107,7 +107,7 @@ export class Forwarder {
             retryAfterMs: error.retryAfterMs,
           });
         }
-        if (controller.signal.aborted) return; // the caller left: its place is freed
+        if (controller.signal.aborted) return void res.destroy(); // the caller left: its place is freed
         throw error;
       }
       metrics.queueWait.observe((clock.now() - waitStart) / 1000);
@@ -125,7 +125,7 @@ export class Forwarder {
         });
       } catch (error) {
         permit.cancel();
-        if (controller.signal.aborted) return;
+        if (controller.signal.aborted) return void res.destroy();
         // The request may have reached Discord: only an idempotent one with its body at hand goes again.
         const replayable = body === undefined || Buffer.isBuffer(body);
         if (IDEMPOTENT.has(method) && replayable && attempt < this.options.maxRetries) continue;
