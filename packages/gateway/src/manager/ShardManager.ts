@@ -74,6 +74,8 @@ export interface ShardManagerOptions {
   spoolDir?: string;
   /** Bytes each shard's spool may hold before the shard stops reading. Default 256 MiB. */
   spoolMaxBytes?: number;
+  /** With a spool, a publish unconfirmed after this long goes to the spool. Default 10,000 ms. */
+  publishTimeoutMs?: number;
 }
 
 export interface ShardManagerEvents {
@@ -265,6 +267,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
       cache: this.#options.cache,
       clock: this.#clock,
       ...(spool ? { spool } : {}),
+      ...(this.#options.publishTimeoutMs ? { publishTimeoutMs: this.#options.publishTimeoutMs } : {}),
       ...(this.#options.maxInFlight ? { maxInFlight: this.#options.maxInFlight } : {}),
       ...(logger ? { logger } : {}),
       onPublished: (_dispatch, latencyMs) => {

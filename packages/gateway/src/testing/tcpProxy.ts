@@ -5,6 +5,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 export class TcpProxy {
   readonly #sockets = new Set<Socket>();
   #server: Server;
+  /** While down, new connections are cut at once: the target looks unreachable. */
+  down = false;
 
   private constructor(server: Server) {
     this.#server = server;
@@ -14,6 +16,10 @@ export class TcpProxy {
     const server = createServer();
     const proxy = new TcpProxy(server);
     server.on('connection', (client) => {
+      if (proxy.down) {
+        client.destroy();
+        return;
+      }
       const upstream = connect(targetPort, targetHost);
       for (const socket of [client, upstream]) {
         proxy.#sockets.add(socket);

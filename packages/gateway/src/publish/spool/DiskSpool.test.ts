@@ -70,4 +70,25 @@ describe('DiskSpool', () => {
     expect((await spool.peek(5)).map((r) => r.record)).toEqual(['abcdefghij']);
     await spool.close();
   });
+
+  it('loses nothing appended while the last records are acknowledged (truncation race)', async () => {
+    const dir = await tempDir();
+    const spool = await DiskSpool.open<number>({ dir, name: 's', batchMs: 0 });
+    const read: number[] = [];
+    for (let n = 0; n < 200; n += 2) {
+      await spool.append(n);
+      const [first] = await spool.peek(1);
+      const late = spool.append(n + 1);
+      await new Promise((resolve) => setTimeout(resolve, n % 3)); // its batch write may be under way now
+      await spool.ack(first!.end);
+      read.push(first!.record);
+      await late;
+      const [second] = await spool.peek(1);
+      expect(second?.record).toBe(n + 1);
+      await spool.ack(second!.end);
+      read.push(second!.record);
+    }
+    expect(read).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    await spool.close();
+  });
 });

@@ -36,6 +36,7 @@ export class DiskSpool<T = unknown> {
   #batch: Pending[] = [];
   #batchBytes = 0;
   #flushTimer: NodeJS.Timeout | undefined;
+  /** Every change to the files (batch writes, truncation, the offset) runs on this chain, one at a time. */
   #flushing: Promise<void> = Promise.resolve();
   #spaceWaiters: (() => void)[] = [];
   #readBuffer: { offset: number; records: { record: T; end: number }[] } = { offset: 0, records: [] };
@@ -98,8 +99,13 @@ export class DiskSpool<T = unknown> {
     this.#readBuffer.records = this.#readBuffer.records.filter((r) => r.end > end);
     this.#readBuffer.offset = end;
     this.#readOffset = end;
-    if (this.#readOffset >= this.#size && this.#batch.length === 0) await this.#truncate();
-    else await writeFile(this.#offsetPath, String(this.#readOffset));
+    const step = this.#flushing.then(async () => {
+      // Decided in turn: a batch written before this step counts in #size, one after it lands after the truncation.
+      if (this.#readOffset >= this.#size && this.#batch.length === 0) await this.#truncate();
+      else await writeFile(this.#offsetPath, String(this.#readOffset));
+    });
+    this.#flushing = step.catch(() => {});
+    await step;
   }
 
   async close(): Promise<void> {
