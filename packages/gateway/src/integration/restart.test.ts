@@ -6,11 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { type Broker, createBroker } from '@shardwire/broker';
 import { createLogger, type Envelope } from '@shardwire/core';
 import { startSimulator } from '@shardwire/simulator';
-import { connect } from 'amqplib';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { deleteAmqpPrefix, gatewayGroups } from '../testing/amqp.js';
 import { cliBuilt, type GatewayChild, spawnGateway } from '../testing/child.js';
-import { expectNothingLost, postMessage, stats, textChannels } from '../testing/sim.js';
+import { expectNothingLost, startLoad, stats, textChannels } from '../testing/sim.js';
 
 const amqpUrl = process.env.AMQP_URL;
 const redisUrl = process.env.REDIS_URL;
@@ -31,19 +31,7 @@ describe.skipIf(!amqpUrl || !redisUrl || !cliBuilt)('gateway process restart', (
     const prefix = `gwtest-${randomUUID().slice(0, 8)}`;
     const brokerUrl = `${amqpUrl}?prefix=${prefix}`;
     const broker: Broker = await createBroker(brokerUrl);
-    cleanups.push(async () => {
-      const model = await connect(amqpUrl!);
-      const channel = await model.createChannel();
-      const queues = [
-        'audit',
-        `gateway.commands.${sim.defaultBot.id}.0`,
-        `gateway.commands.${sim.defaultBot.id}.1`,
-      ];
-      for (const queue of queues) await channel.deleteQueue(`${prefix}.group.${queue}`);
-      for (const name of ['dead-letters']) await channel.deleteQueue(`${prefix}.${name}`);
-      for (const name of ['events', 'broadcast']) await channel.deleteExchange(`${prefix}.${name}`);
-      await model.close();
-    });
+    cleanups.push(() => deleteAmqpPrefix(amqpUrl!, prefix, gatewayGroups(sim.defaultBot.id, 2, ['audit'])));
     cleanups.push(() => broker.close());
     const redis = new Redis(redisUrl!);
     cleanups.push(async () => {
@@ -77,16 +65,7 @@ describe.skipIf(!amqpUrl || !redisUrl || !cliBuilt)('gateway process restart', (
     // Discord dispatches to sessions that exist: the load starts once the shards are READY.
     const first = await start();
     const channels = await textChannels(sim);
-    const posted: string[] = [];
-    let loading = true;
-    const load = Promise.all(
-      channels.map(async (channel) => {
-        while (loading) {
-          posted.push(await postMessage(sim, channel, 'load'));
-          await new Promise((resolve) => setTimeout(resolve, 5));
-        }
-      }),
-    );
+    const { posted, stop: stopLoad } = startLoad(sim, channels);
 
     await vi.waitFor(() => expect(posted.length).toBeGreaterThan(300), { timeout: 20_000 });
     await first.kill();
@@ -95,8 +74,7 @@ describe.skipIf(!amqpUrl || !redisUrl || !cliBuilt)('gateway process restart', (
     const second = await start();
     const resumedAt = posted.length;
     await vi.waitFor(() => expect(posted.length).toBeGreaterThan(resumedAt + 200), { timeout: 20_000 });
-    loading = false;
-    await load;
+    await stopLoad();
 
     const messages = () => [...received.values()].filter((e) => e.t === 'MESSAGE_CREATE');
     await vi.waitFor(() => expect(messages().length).toBeGreaterThanOrEqual(posted.length), {

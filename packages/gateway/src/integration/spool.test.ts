@@ -12,11 +12,11 @@ import { createCache } from '@shardwire/cache';
 import { createLogger, type Envelope } from '@shardwire/core';
 import { RestClient } from '@shardwire/rest';
 import { startSimulator } from '@shardwire/simulator';
-import { connect } from 'amqplib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { MemoryIdentifyThrottler } from '../identify/MemoryIdentifyThrottler.js';
 import { ShardManager } from '../manager/ShardManager.js';
-import { expectNothingLost, postMessage, textChannels } from '../testing/sim.js';
+import { deleteAmqpPrefix, gatewayGroups } from '../testing/amqp.js';
+import { expectNothingLost, startLoad, textChannels } from '../testing/sim.js';
 import { TcpProxy } from '../testing/tcpProxy.js';
 
 const amqpUrl = process.env.AMQP_URL;
@@ -39,19 +39,7 @@ describe.skipIf(!amqpUrl)('gateway spool while the broker is unreachable', () =>
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
     const consumerBroker: Broker = await createBroker(`${amqpUrl}?prefix=${prefix}`, { logger: quiet });
-    cleanups.push(async () => {
-      const model = await connect(amqpUrl!);
-      const channel = await model.createChannel();
-      const groups = [
-        'audit',
-        `gateway.commands.${sim.defaultBot.id}.0`,
-        `gateway.commands.${sim.defaultBot.id}.1`,
-      ];
-      for (const group of groups) await channel.deleteQueue(`${prefix}.group.${group}`);
-      await channel.deleteQueue(`${prefix}.dead-letters`);
-      for (const name of ['events', 'broadcast']) await channel.deleteExchange(`${prefix}.${name}`);
-      await model.close();
-    });
+    cleanups.push(() => deleteAmqpPrefix(amqpUrl!, prefix, gatewayGroups(sim.defaultBot.id, 2, ['audit'])));
     cleanups.push(() => consumerBroker.close());
     const received: Envelope[] = [];
     await consumerBroker.consume<Envelope>('audit', 'events.#', (delivery) => {
@@ -81,16 +69,7 @@ describe.skipIf(!amqpUrl)('gateway spool while the broker is unreachable', () =>
     await manager.waitUntilReady();
 
     const channels = await textChannels(sim);
-    const posted: string[] = [];
-    let loading = true;
-    const load = Promise.all(
-      channels.map(async (channel) => {
-        while (loading) {
-          posted.push(await postMessage(sim, channel, 'load'));
-          await new Promise((resolve) => setTimeout(resolve, 5));
-        }
-      }),
-    );
+    const { posted, stop: stopLoad } = startLoad(sim, channels);
     await vi.waitFor(() => expect(posted.length).toBeGreaterThan(100), { timeout: 10_000 });
     proxy.down = true;
     proxy.dropAll();
@@ -106,8 +85,7 @@ describe.skipIf(!amqpUrl)('gateway spool while the broker is unreachable', () =>
     proxy.down = false;
     const restoredAt = posted.length;
     await vi.waitFor(() => expect(posted.length).toBeGreaterThan(restoredAt + 100), { timeout: 10_000 });
-    loading = false;
-    await load;
+    await stopLoad();
 
     const messages = () => received.filter((e) => e.t === 'MESSAGE_CREATE');
     await vi.waitFor(() => expect(new Set(messages().map((e) => e.id)).size).toBe(posted.length), {

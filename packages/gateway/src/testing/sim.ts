@@ -46,3 +46,27 @@ export async function expectNothingLost(sim: RunningSimulator, received: Envelop
     expect({ shard, missing }).toEqual({ shard, missing: [] });
   }
 }
+
+/** Posts messages to every channel in a loop (about 200/s per channel) until `stop`. */
+export function startLoad(
+  sim: RunningSimulator,
+  channels: string[],
+): { posted: string[]; stop(): Promise<void> } {
+  const posted: string[] = [];
+  let loading = true;
+  const load = Promise.all(
+    channels.map(async (channel) => {
+      while (loading) {
+        posted.push(await postMessage(sim, channel, 'load'));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }),
+  );
+  return {
+    posted,
+    async stop() {
+      loading = false;
+      await load;
+    },
+  };
+}
