@@ -4,7 +4,9 @@ import type { GatewayGuildCreateDispatchData } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../memory/MemoryStore.js';
 import { Policy } from '../options.js';
+import type { Store } from '../store/Store.js';
 import { guildCreate, member } from '../testing/payloads.js';
+import { makeTestRedisStore } from '../testing/redis.js';
 import { startEviction } from './eviction.js';
 import { LazyCache } from './LazyCache.js';
 
@@ -37,7 +39,12 @@ async function runUntil<T>(clock: ManualClock, done: Promise<T>): Promise<T> {
   return result;
 }
 
-describe('LazyCache', () => {
+const backends: [string, (() => Store) | undefined][] = [
+  ['memory', () => new MemoryStore(new Policy())],
+  ['redis', process.env.REDIS_URL ? () => makeTestRedisStore(process.env.REDIS_URL!) : undefined],
+];
+
+describe.each(backends)('LazyCache on %s', (_name, makeStore) => {
   const caches: LazyCache[] = [];
   afterEach(async () => {
     await Promise.all(caches.splice(0).map((c) => c.close()));
@@ -47,10 +54,14 @@ describe('LazyCache', () => {
     const clock = new ManualClock(1_000_000);
     const rest = new FakeRest(clock);
     const registry = new Registry();
-    const cache = new LazyCache(new MemoryStore(new Policy()), { rest, maxPerSecond, clock, registry });
+    const cache = new LazyCache(makeStore!(), { rest, maxPerSecond, clock, registry });
     caches.push(cache);
     return { clock, rest, registry, cache };
   };
+  if (!makeStore) {
+    it.skip('needs REDIS_URL', () => {});
+    return;
+  }
 
   it('5,000 events for 1,000 uncached guilds cause exactly 1,000 guild fetches, within the cap', async () => {
     const cap = 40;

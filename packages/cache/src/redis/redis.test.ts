@@ -1,36 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Policy } from '../options.js';
+import type { Policy } from '../options.js';
 import { StoreCache } from '../StoreCache.js';
 import { runCacheContract } from '../testing/contract.js';
 import { guildCreate } from '../testing/payloads.js';
-import { RedisStore } from './RedisStore.js';
+import { makeTestRedisStore } from '../testing/redis.js';
+import type { RedisStore } from './RedisStore.js';
 
 const url = process.env.REDIS_URL;
 
-/** A store on its own random prefix that deletes its keys when closed. */
-class TestRedisStore extends RedisStore {
-  override async close(): Promise<void> {
-    const stream =
-      this.client instanceof Redis
-        ? this.client.scanStream({ match: `${this.keys.prefix}:*`, count: 500 })
-        : undefined;
-    for await (const batch of stream ?? [])
-      if ((batch as string[]).length > 0) await this.client.unlink(...(batch as string[]));
-    await this.client.quit();
-  }
-}
-
-function makeStore(options?: ConstructorParameters<typeof Policy>[0]): TestRedisStore {
-  const prefix = `test:cache:${randomBytes(6).toString('hex')}`;
-  return new TestRedisStore(new Redis(url!), new Policy(options), { prefix });
+function makeStore(options?: ConstructorParameters<typeof Policy>[0]): RedisStore {
+  return makeTestRedisStore(url!, options);
 }
 
 describe.skipIf(!url)('redis cache', () => {
   runCacheContract('redis', async (options) => new StoreCache(makeStore(options), options));
 
-  const stores: TestRedisStore[] = [];
+  const stores: RedisStore[] = [];
   afterAll(async () => {
     await Promise.all(stores.map((s) => s.close()));
   });
