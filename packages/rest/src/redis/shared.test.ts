@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadRestProxyConfig } from '../proxy/config.js';
-import { type RunningRestProxy, startRestProxy } from '../proxy/start.js';
+import type { RunningRestProxy } from '../proxy/start.js';
 import { routeOf } from '../routes.js';
 import { type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from '../testing/fakeDiscord.js';
+import { deleteKeys, startProxies } from '../testing/proxies.js';
 
 const REDIS_URL = process.env.REDIS_URL;
 const BOT = 'Bot MTExMTExMTExMTExMTExMTEx.GAbCdE.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
@@ -19,20 +19,9 @@ describe.skipIf(!REDIS_URL)('rest-proxy instances sharing Redis', () => {
 
   async function start(count: number, fakeOptions: FakeDiscordOptions, env: Record<string, string> = {}) {
     fake ??= await startFakeDiscord(fakeOptions);
-    for (let i = 0; i < count; i++) {
-      const config = loadRestProxyConfig({
-        env: {
-          DISCORD_API_URL: `${fake.url}/api`,
-          REDIS_URL,
-          REST_REDIS_PREFIX: prefix,
-          REST_PROXY_PORT: '0',
-          REST_PROXY_HOST: '127.0.0.1',
-          LOG_LEVEL: 'silent',
-          ...env,
-        },
-      });
-      proxies.push(await startRestProxy(config));
-    }
+    proxies.push(
+      ...(await startProxies(count, { upstreamUrl: `${fake.url}/api`, redisUrl: REDIS_URL!, prefix, env })),
+    );
     return proxies;
   }
 
@@ -41,10 +30,7 @@ describe.skipIf(!REDIS_URL)('rest-proxy instances sharing Redis', () => {
     proxies = [];
     await fake?.close();
     fake = undefined as unknown as FakeDiscord;
-    const redis = new Redis(REDIS_URL!);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
+    await deleteKeys(REDIS_URL!, prefix);
   });
 
   const send = (base: string, channel: string, authorization = BOT) =>
