@@ -35,12 +35,14 @@ describe.skipIf(!REDIS_URL)('three rest-proxies in front of the simulator', () =
     await deleteKeys(REDIS_URL!, prefix);
   });
 
-  async function simulator429s(): Promise<number> {
+  async function simulatorStatuses(status: number): Promise<number> {
     const stats = (await (await request(`${sim.url}/_sim/stats`)).body.json()) as {
       rest: Record<string, Record<string, number>>;
     };
-    return Object.values(stats.rest).reduce((sum, byStatus) => sum + (byStatus['429'] ?? 0), 0);
+    return Object.values(stats.rest).reduce((sum, byStatus) => sum + (byStatus[String(status)] ?? 0), 0);
   }
+
+  const simulator429s = () => simulatorStatuses(429);
 
   /** `total` message creates from 20 callers spread over the three proxies; each must succeed. */
   async function flood(channels: string[], total: number) {
@@ -96,5 +98,23 @@ describe.skipIf(!REDIS_URL)('three rest-proxies in front of the simulator', () =
     const before = await simulator429s();
     await flood(channels.slice(0, 50), 300);
     expect((await simulator429s()) - before).toBe(0);
+  });
+
+  it('a storm with a revoked token reaches the simulator once', async () => {
+    const guild = sim.world.createGuild();
+    const channel = sim.world.store.channelsOf(guild)[0]!.id;
+    const revoked = 'Bot MzMzMzMzMzMzMzMzMzMzMzMz.GAbCdE.cccccccccccccccccccccccccccccccccccccccc';
+    const before = await simulatorStatuses(401);
+    for (let i = 0; i < 200; i++) {
+      const answer = await request(`${proxies[i % 3]!.url}/api/v10/channels/${channel}/messages`, {
+        method: 'POST',
+        headers: { authorization: revoked, 'content-type': 'application/json' },
+        body: '{"content":"x"}',
+      });
+      expect(answer.statusCode).toBe(401);
+      await answer.body.dump();
+    }
+    // One per instance at most: each learns the mark from its own 401 or from Redis.
+    expect((await simulatorStatuses(401)) - before).toBeLessThanOrEqual(3);
   });
 });

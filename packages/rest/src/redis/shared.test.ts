@@ -95,11 +95,13 @@ describe.skipIf(!REDIS_URL)('rest-proxy instances sharing Redis', () => {
   it('learned bucket hashes survive a restart', async () => {
     const [first] = await start(1, { hashOf: () => 'the-hash' });
     await send(first!.url, CHANNEL);
+    const redis = new Redis(REDIS_URL!);
     await expect
-      .poll(async () => (await new Redis(REDIS_URL!).hgetall(`${prefix}hashes`)) as object)
+      .poll(async () => (await redis.hgetall(`${prefix}hashes`)) as object)
       .toMatchObject({
         'POST /channels/:channel/messages': 'the-hash',
       });
+    await redis.quit();
     await first!.close();
     proxies = [];
     const [second] = await start(1, {});
