@@ -8,9 +8,11 @@ export const cacheSettings = {
     flag: 'cache-url',
     schema: z
       .string()
-      .regex(/^(memory:|rediss?:\/\/)/, { message: 'expected memory: or redis://host:port (or rediss://)' })
+      .regex(/^(memory:|rediss?:\/\/|redis\+cluster:\/\/)/i, {
+        message: 'expected memory:, redis://host:port (or rediss://) or redis+cluster://host:port,host:port',
+      })
       .optional(),
-    doc: 'Cache backend: `memory:` (in-process, the default) or `redis://host:port` (shared).',
+    doc: 'Cache backend: `memory:` (in-process, the default), `redis://host:port` or `redis+cluster://host:port,host:port` (shared).',
   },
   cacheKeyPrefix: {
     env: 'CACHE_KEY_PREFIX',

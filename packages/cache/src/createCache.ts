@@ -5,6 +5,7 @@ import type { Cache } from './Cache.js';
 import { LazyCache } from './lazy/LazyCache.js';
 import { MemoryStore } from './memory/MemoryStore.js';
 import { type CacheOptions, Policy } from './options.js';
+import { CACHE_URL_FORMS, connectRedis } from './redis/connect.js';
 import { RedisStore } from './redis/RedisStore.js';
 import { StoreCache } from './StoreCache.js';
 import type { Store } from './store/Store.js';
@@ -32,22 +33,9 @@ async function createStore(url: string | undefined, policy: Policy, deps: CacheD
     case 'memory:':
       return new MemoryStore(policy);
     case 'redis:':
-    case 'rediss:': {
-      const { Redis } = await import('ioredis');
-      const client = new Redis(url!, {
-        enableAutoPipelining: true,
-        maxRetriesPerRequest: 3,
-        lazyConnect: true,
-      });
-      client.on('error', (error) =>
-        deps.logger?.warn({ err: error.message }, 'cache: redis connection error'),
-      );
-      try {
-        await client.connect();
-      } catch (error) {
-        client.disconnect();
-        throw new Error(`CACHE_URL: cannot connect to Redis: ${(error as Error).message}`);
-      }
+    case 'rediss:':
+    case 'redis+cluster:': {
+      const client = await connectRedis(url!, deps.logger);
       return new RedisStore(client, policy, {
         prefix: deps.keyPrefix ?? 'shardwire:cache',
         ownsClient: true,
@@ -55,17 +43,14 @@ async function createStore(url: string | undefined, policy: Policy, deps: CacheD
     }
     default:
       throw new Error(
-        `CACHE_URL: expected memory: or redis://host:port (or rediss://), got a URL with scheme ${JSON.stringify(scheme)}`,
+        `CACHE_URL: expected ${CACHE_URL_FORMS}, got a URL with scheme ${JSON.stringify(scheme)}`,
       );
   }
 }
 
 function schemeOf(url: string): string {
   const match = /^([a-z][a-z0-9+.-]*:)/i.exec(url);
-  if (!match)
-    throw new Error(
-      'CACHE_URL: expected memory: or redis://host:port (or rediss://), got something that is not a URL',
-    );
+  if (!match) throw new Error(`CACHE_URL: expected ${CACHE_URL_FORMS}, got something that is not a URL`);
   return match[1]!.toLowerCase();
 }
 

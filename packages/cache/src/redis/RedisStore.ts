@@ -243,17 +243,25 @@ export class RedisStore implements Store {
       ),
       older: await this.client.zcount(this.keys.activity(), '-inf', `(${now - 24 * 60 * MINUTE}`),
     };
-    // The cache's own keys (MEMORY USAGE), not the whole server's used_memory.
-    const shared = [
-      this.keys.guildShards(),
-      this.keys.activity(),
-      ...this.keys.userBuckets(),
-      ...this.keys.channelIndexBuckets(),
-    ];
-    const perGuild = guildIds.flatMap((id) => this.keys.allOfGuild(id));
-    const sizes = await Promise.all([...shared, ...perGuild].map((key) => this.client.memory('USAGE', key)));
-    const bytes = sizes.reduce<number>((sum, n) => sum + (n ?? 0), 0);
+    const bytes = await this.#bytesUsed(guildIds);
     return { backend: this.backend, entities, bytes, activity };
+  }
+
+  /**
+   * The MEMORY USAGE of the cache's own keys on one server. On a cluster MEMORY USAGE is not routed
+   * by key, so it is the masters' `used_memory` (everything they hold).
+   */
+  async #bytesUsed(guildIds: string[]): Promise<number> {
+    if (this.client instanceof Cluster) {
+      const infos = await Promise.all(this.client.nodes('master').map((node) => node.info('memory')));
+      return infos.reduce((sum, info) => sum + Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0), 0);
+    }
+    const client = this.client;
+    const k = this.keys;
+    const shared = [k.guildShards(), k.activity(), ...k.userBuckets(), ...k.channelIndexBuckets()];
+    const perGuild = guildIds.flatMap((id) => k.allOfGuild(id));
+    const sizes = await Promise.all([...shared, ...perGuild].map((key) => client.memory('USAGE', key)));
+    return sizes.reduce<number>((sum, n) => sum + (n ?? 0), 0);
   }
 
   async close(): Promise<void> {

@@ -45,3 +45,12 @@ describe.skipIf(!url)('redis cache', () => {
     expect(tags).toEqual(new Set(['g123456789012345678']));
   });
 });
+
+const clusterUrl = process.env.REDIS_CLUSTER_URL;
+
+describe.skipIf(!clusterUrl)('redis cache on a Redis Cluster', () => {
+  runCacheContract(
+    'redis cluster',
+    async (options) => new StoreCache(makeTestRedisStore(clusterUrl!, options), options),
+  );
+});
