@@ -22,6 +22,16 @@ describe('simulator config', () => {
     });
   });
 
+  it('reads rate-limit switches: SIM_RATE_LIMITS and --limit-scale', () => {
+    expect(loadSimulatorConfig({ env: {} })).toMatchObject({ rateLimits: true, limitScale: 1 });
+    expect(
+      loadSimulatorConfig({ env: { SIM_RATE_LIMITS: 'false' }, flags: { 'limit-scale': '0.01' } }),
+    ).toMatchObject({ rateLimits: false, limitScale: 0.01 });
+    expect(loadSimulatorConfig({ env: {}, flags: { 'rate-limits': true } }).rateLimits).toBe(true);
+    expect(() => loadSimulatorConfig({ env: { SIM_LIMIT_SCALE: '0' } })).toThrow(/SIM_LIMIT_SCALE/);
+    expect(() => loadSimulatorConfig({ env: { SIM_RATE_LIMITS: 'maybe' } })).toThrow(/SIM_RATE_LIMITS/);
+  });
+
   it('names the variable and flag of a bad value', () => {
     expect(() => loadSimulatorConfig({ env: { SIM_GUILDS: 'many' } })).toThrow(ConfigError);
     expect(() => loadSimulatorConfig({ env: {}, flags: { seed: '-1' } })).toThrow(/SIM_SEED \(--seed\)/);

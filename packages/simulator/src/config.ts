@@ -43,6 +43,25 @@ export const simulatorSettings = {
     schema: schemas.positiveInt(120_000),
     doc: 'How long a dropped gateway session stays resumable, in ms',
   },
+  rateLimits: {
+    env: 'SIM_RATE_LIMITS',
+    flag: 'rate-limits',
+    schema: z
+      .union([z.boolean(), z.enum(['true', 'false', '1', '0'], { message: 'expected true or false' })])
+      .transform((v) => v === true || v === 'true' || v === '1')
+      .default(true),
+    doc: "Discord's REST rate limits (route buckets, global, shared, invalid-request bans); false turns them off",
+  },
+  limitScale: {
+    env: 'SIM_LIMIT_SCALE',
+    flag: 'limit-scale',
+    schema: z.coerce
+      .number({ message: 'expected a positive number' })
+      .positive({ message: 'expected a positive number' })
+      .max(1000, { message: 'expected a number up to 1000' })
+      .default(1),
+    doc: 'Multiplies every limit window (and the invalid-request threshold); 0.01 makes 5 per 5 s into 5 per 50 ms',
+  },
   logLevel: { env: 'LOG_LEVEL', flag: 'log-level', schema: schemas.logLevel(), doc: 'Log level' },
 };
 

@@ -7,7 +7,11 @@ import { GatewayServer } from './gateway/gatewayServer.js';
 import { SessionRegistry } from './gateway/sessionRegistry.js';
 import { SessionStartLimits } from './gateway/sessionStartLimit.js';
 import { createHttpServer } from './rest/httpServer.js';
-import { authenticate } from './rest/pipeline.js';
+import { RestOutage } from './rest/outage.js';
+import { authenticate, type RequestStage } from './rest/pipeline.js';
+import { DEFAULT_INVALID_REQUESTS, InvalidRequests } from './rest/rateLimit/invalidRequests.js';
+import { RateLimiter } from './rest/rateLimit/rateLimiter.js';
+import { invalidRequestStage, rateLimitStage } from './rest/rateLimit/stage.js';
 import { IdSource } from './state/idSource.js';
 import { createRandom } from './state/random.js';
 import { Store } from './state/store.js';
@@ -32,6 +36,19 @@ export interface SimulatorOptions {
   maxBufferedPerSession?: number;
   /** Time source for heartbeats, resume windows and limits (tests inject a ManualClock). */
   clock?: Clock;
+  /**
+   * Discord's REST rate limits: per-route buckets and headers, the per-bot global limit, shared
+   * per-resource limits, the invalid-request ban. Default true.
+   */
+  rateLimits?: boolean;
+  /**
+   * Multiplies every limit *window* (route bucket resets, the 1 s global window, shared limits, the
+   * 10 min invalid-request window, the 1 h ban, the 24 h session start reset, the 5 s IDENTIFY
+   * concurrency window, the 30 s op 8 limit) and the invalid-request threshold (10,000). Request
+   * counts per window (5 messages, 50 per second, 1 reaction...) stay. Default 1; 0.01 turns
+   * "5 per 5 s" into "5 per 50 ms" so tests hit and outlive limits in milliseconds.
+   */
+  limitScale?: number;
 }
 
 export interface SimBot {
@@ -68,6 +85,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const world = new World(store, dispatcher, ids, random, clock);
   const stats = new SimStats();
   const startLimits = new SessionStartLimits(clock);
+  const scale = options.limitScale ?? 1;
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new Error('limitScale must be a positive number');
+  const rateLimitsOn = options.rateLimits ?? true;
+  const limiter = new RateLimiter(clock, { scale });
+  const invalid = new InvalidRequests(clock, {
+    threshold: Math.max(1, Math.round(DEFAULT_INVALID_REQUESTS.threshold * scale)),
+    windowMs: limiter.window(DEFAULT_INVALID_REQUESTS.windowMs),
+    banMs: limiter.window(DEFAULT_INVALID_REQUESTS.banMs),
+  });
+  const outage = new RestOutage(clock);
+  const stages: RequestStage[] = rateLimitsOn
+    ? [
+        invalidRequestStage(invalid, stats),
+        outage.stage(),
+        authenticate(store),
+        rateLimitStage(limiter, stats),
+      ]
+    : [outage.stage(), authenticate(store)];
 
   const defaultBot = world.createBot({ username: 'shardwire-bot' });
   for (let i = 0; i < (options.guilds ?? 0); i++) world.createGuild();
@@ -94,9 +129,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       baseUrl: () => baseUrl,
       gatewayUrl: () => gatewayUrl,
       startLimits,
-      stages: [authenticate(store)],
+      stages,
+      limits: rateLimitsOn ? limiter : undefined,
     },
-    extraRoutes: (server) => controlRoutes(server, { world, sessions, stats, baseUrl: () => baseUrl }),
+    extraRoutes: (server) =>
+      controlRoutes(server, {
+        world,
+        sessions,
+        stats,
+        baseUrl: () => baseUrl,
+        rest: { enabled: rateLimitsOn, scale, limiter, invalid, outage },
+      }),
   });
   app.server.on('upgrade', (request, socket, head) => gateway.handleUpgrade(request, socket, head));
 

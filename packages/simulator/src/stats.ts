@@ -9,6 +9,14 @@ export class SimStats {
   readonly compression = new Map<string, number>();
   /** "METHOD /route/:param" → status → count. */
   readonly rest = new Map<string, Map<number, number>>();
+  /** 429s by `X-RateLimit-Scope`. */
+  readonly rateLimitedByScope = new Map<string, number>();
+  /** Responses to banned IPs (Cloudflare's 1015). */
+  bannedResponses = 0;
+
+  rateLimited(scope: string): void {
+    this.rateLimitedByScope.set(scope, (this.rateLimitedByScope.get(scope) ?? 0) + 1);
+  }
 
   connection(compress: string | null): void {
     this.connections++;

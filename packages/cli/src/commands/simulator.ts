@@ -6,7 +6,7 @@ import type { Command } from './Command.js';
 const command: Command = {
   summary: 'Run the Discord simulator: gateway, REST and a control API on one port, no token needed',
   usage:
-    'shardwire simulator [--port 8080] [--host 127.0.0.1] [--guilds N] [--seed S] [--heartbeat-interval ms] [--resume-window ms] [--log-level info]',
+    'shardwire simulator [--port 8080] [--host 127.0.0.1] [--guilds N] [--seed S] [--heartbeat-interval ms] [--resume-window ms] [--rate-limits true|false] [--limit-scale 1] [--log-level info]',
   async run({ flags, env }) {
     const config = loadSimulatorConfig({ env, flags });
     const logger = createLogger({ name: 'simulator', level: config.logLevel });
@@ -17,6 +17,8 @@ const command: Command = {
       ...(config.seed !== undefined ? { seed: config.seed } : {}),
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       resumeWindowMs: config.resumeWindowMs,
+      rateLimits: config.rateLimits,
+      limitScale: config.limitScale,
       logger,
     });
     process.stdout.write(
@@ -27,6 +29,7 @@ const command: Command = {
         `  Control API:    ${sim.url}/_sim`,
         `  Bot token:      ${sim.defaultBot.token}`,
         `  Bot id:         ${sim.defaultBot.id}`,
+        `  Rate limits:    ${config.rateLimits ? `on${config.limitScale !== 1 ? `, windows x${config.limitScale}` : ''}` : 'off'}`,
         '',
       ].join('\n'),
     );

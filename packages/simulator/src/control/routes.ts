@@ -9,6 +9,7 @@ import type { SimStats } from '../stats.js';
 import { createMessage } from '../world/messages.js';
 import type { World } from '../world/world.js';
 import { faultRoutes } from './faults.js';
+import { type RestControl, restControlRoutes, restStatsJson } from './restControl.js';
 import { newBotSchema, newGuildSchema, newMemberSchema, simMessageSchema } from './schemas.js';
 
 export interface ControlOptions {
@@ -16,6 +17,7 @@ export interface ControlOptions {
   sessions: SessionRegistry;
   stats: SimStats;
   baseUrl(): string;
+  rest: RestControl;
 }
 
 export function botJson(bot: BotRecord) {
@@ -44,6 +46,7 @@ export function controlRoutes(app: FastifyInstance, options: ControlOptions): vo
     return guild;
   };
 
+  restControlRoutes(app, options.rest);
   app.get('/_sim/bots', async () => [...store.bots.values()].map(botJson));
 
   app.post('/_sim/bots', async (request, reply) => {
@@ -52,6 +55,8 @@ export function controlRoutes(app: FastifyInstance, options: ControlOptions): vo
       ...(body.username !== undefined ? { username: body.username } : {}),
       ...(body.privilegedIntents !== undefined ? { privilegedIntents: body.privilegedIntents } : {}),
     });
+    if (body.globalRateLimit !== undefined)
+      options.rest.limiter.setGlobalLimit(bot.user.id, body.globalRateLimit);
     return reply.code(201).send(botJson(bot));
   });
 
@@ -146,6 +151,7 @@ export function controlRoutes(app: FastifyInstance, options: ControlOptions): vo
       seq: session.seq,
     })),
     rest: stats.restJson(),
+    rateLimits: restStatsJson(stats, options.rest),
   }));
 
   // Attachment files, at the URLs messages carry.

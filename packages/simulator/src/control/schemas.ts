@@ -26,6 +26,13 @@ const privilegedIntents = z.union([
 export const newBotSchema = z.object({
   username: z.string().min(2).max(32).optional(),
   privilegedIntents: privilegedIntents.optional(),
+  /** Requests per second of this bot's global limit (Discord: 50; big bots get more). */
+  globalRateLimit: z.number().int().min(1).max(100_000).optional(),
+});
+
+export const outageSchema = z.object({
+  status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).optional(),
+  seconds: z.number().min(0).max(86_400),
 });
 
 export const newGuildSchema = z.object({

@@ -25,6 +25,11 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
       if (reply.sent) return reply;
     }
   });
+  const finishers = options.stages.filter((stage) => stage.done);
+  if (finishers.length > 0)
+    app.addHook('onResponse', async (request, reply) => {
+      for (const stage of finishers) stage.done?.(request, reply);
+    });
   gatewayRoutes(app, options);
   userRoutes(app, options);
   channelRoutes(app, options);

@@ -2,7 +2,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { BotRecord, ChannelRecord, GuildRecord, MessageRecord } from '../state/records.js';
 import type { World } from '../world/world.js';
-import { Errors } from './errors.js';
+import { Errors, RateLimitedError } from './errors.js';
+import type { RateLimiter } from './rateLimit/rateLimiter.js';
+import type { SharedLimit } from './rateLimit/routeLimits.js';
 
 export interface RestContext {
   world: World;
@@ -10,6 +12,14 @@ export interface RestContext {
   baseUrl(): string;
   /** `ws://host:port`, for `GET /gateway`. */
   gatewayUrl(): string;
+  /** Present when rate limits are on: routes check per-resource `shared` limits with it. */
+  limits?: RateLimiter | undefined;
+}
+
+/** Takes one from a per-resource limit every caller shares; a 429 with scope `shared` when it is spent. */
+export function takeShared(ctx: RestContext, limit: SharedLimit, resource: string): void {
+  const limited = ctx.limits?.checkShared(limit, resource);
+  if (limited) throw new RateLimitedError(limited.headers, limited.body);
 }
 
 declare module 'fastify' {

@@ -20,6 +20,20 @@ export class DiscordHttpError extends Error {
   }
 }
 
+/** A 429 raised inside a route (per-resource `shared` limits): its own headers and Discord's rate-limit body. */
+export class RateLimitedError extends DiscordHttpError {
+  constructor(
+    readonly headers: Record<string, string>,
+    readonly rateLimitBody: { message: string; retry_after: number; global: boolean },
+  ) {
+    super(429, 0, rateLimitBody.message);
+  }
+
+  override body(): { code: number; message: string } {
+    return this.rateLimitBody as unknown as { code: number; message: string };
+  }
+}
+
 export const Errors = {
   unauthorized: () => new DiscordHttpError(401, 0, '401: Unauthorized'),
   notFound: () => new DiscordHttpError(404, 0, '404: Not Found'),

@@ -9,7 +9,7 @@ import Fastify, {
 } from 'fastify';
 import type { SimStats } from '../stats.js';
 import { API_VERSIONS, type ApiOptions, apiRoutes } from './apiRoutes.js';
-import { DiscordHttpError, Errors } from './errors.js';
+import { DiscordHttpError, Errors, RateLimitedError } from './errors.js';
 import { MAX_FILE_BYTES } from './messageBody.js';
 
 export interface HttpServerOptions {
@@ -64,6 +64,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
 
   app.setErrorHandler((error: FastifyError | DiscordHttpError, request, reply) => {
+    if (error instanceof RateLimitedError)
+      return reply.code(429).headers(error.headers).send(error.rateLimitBody);
     if (error instanceof DiscordHttpError) return reply.code(error.status).send(error.body());
     const status = (error as FastifyError).statusCode;
     if (status === 413 || (error as FastifyError).code === 'FST_REQ_FILE_TOO_LARGE')

@@ -9,8 +9,9 @@ describe('REST messages', () => {
     await h.close();
   });
 
+  // Message behaviour, not rate limits (those are in rateLimit/*.test.ts): many requests to one channel.
   const setUp = async (options = {}) => {
-    h = await startHarness({ guilds: 1, ...options });
+    h = await startHarness({ guilds: 1, rateLimits: false, ...options });
     const client = await h.login();
     const channelId = client.dispatches('GUILD_CREATE')[0]!.d.channels[0].id as string;
     return { client, channelId, rest: h.rest() };

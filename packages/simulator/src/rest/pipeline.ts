@@ -11,6 +11,8 @@ export interface RequestStage {
   name: string;
   /** Throws a `DiscordHttpError` to answer the request itself, or sends a reply. */
   run(request: FastifyRequest, reply: FastifyReply): void | Promise<void>;
+  /** Called once the response is sent (whatever answered it), to count what was answered. */
+  done?(request: FastifyRequest, reply: FastifyReply): void;
 }
 
 declare module 'fastify' {

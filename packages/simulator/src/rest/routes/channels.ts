@@ -2,8 +2,9 @@
 import { ChannelType } from 'discord-api-types/v10';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { botOf, channelFor, guildFor, type Params, type RestContext } from '../context.js';
+import { botOf, channelFor, guildFor, type Params, type RestContext, takeShared } from '../context.js';
 import { parseBody } from '../errors.js';
+import { SHARED_LIMITS } from '../rateLimit/routeLimits.js';
 
 const channelPatch = z.object({
   name: z.string().min(1).max(100).optional(),
@@ -45,7 +46,12 @@ export function channelRoutes(app: FastifyInstance, ctx: RestContext): void {
 
   app.patch<{ Params: Params<'channel_id'> }>('/channels/:channel_id', async (request) => {
     const channel = channelFor(world, botOf(request), request.params.channel_id);
-    return world.updateChannel(channel, patchOf(parseBody(channelPatch, request.body)));
+    const patch = patchOf(parseBody(channelPatch, request.body));
+    const renames =
+      (patch.name !== undefined && patch.name !== channel.name) ||
+      (patch.topic !== undefined && patch.topic !== (channel.topic ?? null));
+    if (renames) takeShared(ctx, SHARED_LIMITS.channelRename, channel.id);
+    return world.updateChannel(channel, patch);
   });
 
   app.delete<{ Params: Params<'channel_id'> }>('/channels/:channel_id', async (request) => {
