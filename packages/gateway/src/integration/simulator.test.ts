@@ -125,4 +125,59 @@ describe('ShardManager against the simulator', () => {
       ).toBeDefined(),
     );
   });
+
+  describe('faults from /_sim/shards/:id', () => {
+    const fault = async (sim: { url: string }, shard: number, name: string, body?: unknown) => {
+      const response = await fetch(`${sim.url}/_sim/shards/${shard}/${name}`, {
+        method: 'POST',
+        ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+      });
+      expect(response.status).toBe(200);
+    };
+
+    it.each([
+      ['disconnect', undefined, 'resume'],
+      ['reconnect', undefined, 'resume'],
+      ['zombie', undefined, 'resume'],
+      ['invalidate', { resumable: true }, 'resume'],
+      ['invalidate', { resumable: false }, 'identify'],
+    ])('%s %j: the shard comes back by %s and loses no event', async (name, body, expected) => {
+      const { sim, manager, received } = await setup({ guilds: 4, shards: 2 });
+      await manager.start();
+      await manager.waitUntilReady();
+      const reasons: string[] = [];
+      manager.shards.get(1)!.on('reconnect', (_action, reason) => reasons.push(reason));
+      const channels = await textChannels(sim);
+      const posted = await Promise.all(channels.map((c) => postMessage(sim, c, 'before')));
+      const missing = () => {
+        const ids = new Set(
+          received.filter((e) => e.t === 'MESSAGE_CREATE').map((e) => (e.d as { id: string }).id),
+        );
+        return posted.filter((id) => !ids.has(id));
+      };
+      await vi.waitFor(() => expect(missing()).toEqual([]));
+      await fault(sim, 1, name, body);
+      const during = await Promise.all(channels.map((c) => postMessage(sim, c, 'during')));
+      // After a non-resumable INVALID_SESSION Discord keeps nothing: events in between are gone by design.
+      if (expected === 'resume') posted.push(...during);
+      for (let waited = 0; ; waited += 20) {
+        const ready = manager.shards.get(1)!.status === 'ready';
+        const back = expected === 'resume' ? reasons.length > 0 : (await stats(sim)).identifies === 3;
+        if (ready && back) break;
+        if (waited > 15_000) throw new Error(`shard 1 did not come back by ${expected}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      posted.push(...(await Promise.all(channels.map((c) => postMessage(sim, c, 'after')))));
+      await vi.waitFor(() => expect(missing()).toEqual([]));
+      const s = await stats(sim);
+      if (expected === 'resume') {
+        expect(s.identifies).toBe(2);
+        expect(s.resumes).toBe(1);
+        await expectNothingLost(sim, received);
+      } else {
+        expect(s.identifies).toBe(3);
+      }
+      if (name === 'zombie') expect(reasons).toContain('zombie connection (no heartbeat ACK)');
+    });
+  });
 });

@@ -6,7 +6,6 @@ import { EventEmitter } from 'node:events';
 import { type Clock, type Logger, systemClock, type Timer } from '@shardwire/core';
 import { GatewayOpcodes } from 'discord-api-types/v10';
 import WebSocket from 'ws';
-import { clockSleep } from '../clockSleep.js';
 import type { IdentifyThrottler } from '../identify/IdentifyThrottler.js';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
 import { type CloseAction, classifyClose, ShardFatalError } from './closeCodes.js';
@@ -370,26 +369,15 @@ export class Shard extends EventEmitter<ShardEvents> {
     });
   }
 
-  async #invalidSession(resumable: boolean): Promise<void> {
-    const conn = this.#conn;
+  #invalidSession(resumable: boolean): void {
     if (resumable && this.#session.canResume) {
       this.#lose('resume', 'invalid session (resumable)', 4000);
       return;
     }
-    this.#session.invalidate();
+    // As discord.js and most libraries do: a new connection, after the 1-5 s wait Discord asks for.
     const [min, max] = this.#options.invalidSessionDelayMs ?? [1_000, 5_000];
     const wait = min + Math.floor(this.#random() * (max - min));
-    this.#options.logger?.warn({ shard: this.id, waitMs: wait }, 'invalid session, identifying anew');
-    // Discord asks for a wait of 1-5 s; the connection stays open meanwhile, then IDENTIFY is sent on it.
-    try {
-      await clockSleep(this.#clock, wait, conn?.abort.signal);
-    } catch {
-      return;
-    }
-    if (conn && this.#conn === conn) {
-      this.#setStatus('identifying');
-      void this.#identify(conn);
-    }
+    this.#lose('reidentify', 'invalid session (not resumable)', 4000, false, wait);
   }
 
   #sendPriority(conn: Connection, payload: { op: number; d: unknown }): void {
@@ -404,12 +392,12 @@ export class Shard extends EventEmitter<ShardEvents> {
   }
 
   /** Drops the connection and schedules the next one. */
-  #lose(action: CloseAction, reason: string, closeCode?: number, terminate = false): void {
+  #lose(action: CloseAction, reason: string, closeCode?: number, terminate = false, minDelayMs = 0): void {
     if (this.#stopped) return;
     if (action === 'reidentify') this.#session.invalidate();
     this.#teardown(closeCode ?? 4000, terminate);
     this.emit('reconnect', action, reason);
-    const delay = backoffDelay(this.#attempt++, this.#random(), this.#options.backoff);
+    const delay = Math.max(minDelayMs, backoffDelay(this.#attempt++, this.#random(), this.#options.backoff));
     this.#setStatus('reconnecting');
     this.#options.logger?.info({ shard: this.id, action, reason, delayMs: delay }, 'reconnecting');
     this.#reconnectTimer = this.#clock.setTimeout(() => {
