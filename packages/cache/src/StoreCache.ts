@@ -16,7 +16,7 @@ import type { EventContext } from './event/context.js';
 import { handlers } from './event/index.js';
 import type { CacheOptions, Policy } from './options.js';
 import { computePermissions, type PermissionOverwrite } from './permissions.js';
-import type { Store } from './store/Store.js';
+import type { Op, Store } from './store/Store.js';
 import { validateOp } from './store/validate.js';
 
 export interface StoreCacheOptions extends CacheOptions {
@@ -50,11 +50,32 @@ export class StoreCache implements Cache {
     try {
       const ops = await handler(ctx, d);
       for (const op of ops) validateOp(op);
-      await this.store.write(ops, touched);
+      await this.store.write(await this.#forCachedGuilds(ops), touched);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`cache: cannot apply ${t}: ${reason}`, { cause: error });
     }
+  }
+
+  /**
+   * Drops writes under a guild the cache does not hold (and this batch does not create), so an
+   * evicted or unknown guild leaves no partial entities behind.
+   */
+  async #forCachedGuilds(ops: Op[]): Promise<Op[]> {
+    const created = new Set(ops.flatMap((op) => (op.type === 'guild.put' ? [op.guildId] : [])));
+    const under = new Set<string>();
+    for (const op of ops) {
+      if (op.type !== 'guild.drop' && 'guildId' in op && !created.has(op.guildId)) under.add(op.guildId);
+    }
+    if (under.size === 0) return ops;
+    const missing = new Set<string>();
+    await Promise.all(
+      [...under].map(async (id) => {
+        if (!(await this.store.hasGuild(id))) missing.add(id);
+      }),
+    );
+    if (missing.size === 0) return ops;
+    return ops.filter((op) => op.type === 'guild.put' || !('guildId' in op) || !missing.has(op.guildId));
   }
 
   guild(guildId: string): Promise<CachedGuild | undefined> {

@@ -166,6 +166,9 @@ export class MemoryStore implements Store {
     const record = this.#guild(guildId);
     return record && this.#decode<CachedGuild>('guild', record.id, record.data);
   }
+  async hasGuild(guildId: string): Promise<boolean> {
+    return this.#guild(guildId) !== undefined;
+  }
   async shardOf(guildId: string): Promise<number | undefined> {
     return this.#guild(guildId)?.shard;
   }

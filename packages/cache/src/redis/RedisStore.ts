@@ -101,6 +101,9 @@ export class RedisStore implements Store {
     if (!SNOWFLAKE.test(guildId)) return undefined;
     return this.#one('guild', guildId, await this.client.hgetBuffer(this.keys.guild(guildId), 'd'));
   }
+  async hasGuild(guildId: string): Promise<boolean> {
+    return SNOWFLAKE.test(guildId) && (await this.client.exists(this.keys.guild(guildId))) === 1;
+  }
   async shardOf(guildId: string): Promise<number | undefined> {
     if (!SNOWFLAKE.test(guildId)) return undefined;
     const shard = await this.client.hget(this.keys.guild(guildId), 's');

@@ -37,6 +37,7 @@ export type Op =
 
 export interface StoreReader {
   guild(guildId: string): Promise<CachedGuild | undefined>;
+  hasGuild(guildId: string): Promise<boolean>;
   /** The guild's shard, as last written. */
   shardOf(guildId: string): Promise<number | undefined>;
   channel(channelId: string): Promise<CachedChannel | undefined>;

@@ -455,6 +455,31 @@ export function runCacheContract(name: string, makeCache: MakeCache): void {
       expect(c).not.toHaveProperty('position');
     });
 
+    it('dispatches under a guild the cache does not hold leave nothing behind', async () => {
+      const cache = await make();
+      const g = guildCreate({ members: 1, channels: 1, emojis: 1 });
+      const m = member();
+      await cache.apply('CHANNEL_CREATE', g.channels[0], 0);
+      await cache.apply('GUILD_ROLE_CREATE', { guild_id: g.id, role: g.roles[1] }, 0);
+      await cache.apply('GUILD_MEMBER_ADD', { ...m, guild_id: g.id }, 0);
+      await cache.apply('GUILD_EMOJIS_UPDATE', { guild_id: g.id, emojis: g.emojis }, 0);
+      await cache.apply('THREAD_CREATE', thread(g.id, g.channels[0]!.id), 0);
+      expect(await cache.guild(g.id)).toBeUndefined();
+      expect(await cache.channel(g.channels[0]!.id)).toBeUndefined();
+      expect(await cache.channels(g.id)).toEqual([]);
+      expect(await cache.roles(g.id)).toEqual([]);
+      expect((await cache.members(g.id)).items).toEqual([]);
+      expect(await cache.emojis(g.id)).toEqual([]);
+      expect(await cache.guildCount()).toBe(0);
+      expect((await cache.stats()).entities).toMatchObject({
+        guilds: 0,
+        channels: 0,
+        roles: 0,
+        members: 0,
+        emojis: 0,
+      });
+    });
+
     it('rejects a malformed payload with a clear error and keeps working', async () => {
       const cache = await make();
       await expect(cache.apply('GUILD_CREATE', { id: 'not-a-snowflake', name: 'x' }, 0)).rejects.toThrow(
