@@ -60,7 +60,13 @@ export const simulatorSettings = {
       .positive({ message: 'expected a positive number' })
       .max(1000, { message: 'expected a number up to 1000' })
       .default(1),
-    doc: 'Multiplies every limit window (and the invalid-request threshold); 0.01 makes 5 per 5 s into 5 per 50 ms',
+    doc: 'Multiplies every limit window (counts stay); 0.01 makes 5 per 5 s into 5 per 50 ms',
+  },
+  invalidRequestLimit: {
+    env: 'SIM_INVALID_REQUEST_LIMIT',
+    flag: 'invalid-request-limit',
+    schema: schemas.positiveInt(10_000),
+    doc: 'Invalid requests (401, 403, non-shared 429) per IP per 10 min (scaled) before a temporary ban',
   },
   logLevel: { env: 'LOG_LEVEL', flag: 'log-level', schema: schemas.logLevel(), doc: 'Log level' },
 };

@@ -44,11 +44,13 @@ export interface SimulatorOptions {
   /**
    * Multiplies every limit *window* (route bucket resets, the 1 s global window, shared limits, the
    * 10 min invalid-request window, the 1 h ban, the 24 h session start reset, the 5 s IDENTIFY
-   * concurrency window, the 30 s op 8 limit) and the invalid-request threshold (10,000). Request
-   * counts per window (5 messages, 50 per second, 1 reaction...) stay. Default 1; 0.01 turns
-   * "5 per 5 s" into "5 per 50 ms" so tests hit and outlive limits in milliseconds.
+   * concurrency window, the 30 s op 8 limit). Counts per window (5 messages, 50 per second,
+   * 1 reaction, 10,000 invalid requests) stay. Default 1; 0.01 turns "5 per 5 s" into "5 per 50 ms"
+   * so tests hit and outlive limits in milliseconds.
    */
   limitScale?: number;
+  /** Invalid requests (401, 403, non-shared 429) per IP per window before a ban; default 10,000. */
+  invalidRequestLimit?: number;
 }
 
 export interface SimBot {
@@ -90,7 +92,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const rateLimitsOn = options.rateLimits ?? true;
   const limiter = new RateLimiter(clock, { scale });
   const invalid = new InvalidRequests(clock, {
-    threshold: Math.max(1, Math.round(DEFAULT_INVALID_REQUESTS.threshold * scale)),
+    threshold: options.invalidRequestLimit ?? DEFAULT_INVALID_REQUESTS.threshold,
     windowMs: limiter.window(DEFAULT_INVALID_REQUESTS.windowMs),
     banMs: limiter.window(DEFAULT_INVALID_REQUESTS.banMs),
   });

@@ -6,7 +6,7 @@ import type { Command } from './Command.js';
 const command: Command = {
   summary: 'Run the Discord simulator: gateway, REST and a control API on one port, no token needed',
   usage:
-    'shardwire simulator [--port 8080] [--host 127.0.0.1] [--guilds N] [--seed S] [--heartbeat-interval ms] [--resume-window ms] [--rate-limits true|false] [--limit-scale 1] [--log-level info]',
+    'shardwire simulator [--port 8080] [--host 127.0.0.1] [--guilds N] [--seed S] [--heartbeat-interval ms] [--resume-window ms] [--rate-limits true|false] [--limit-scale 1] [--invalid-request-limit 10000] [--log-level info]',
   async run({ flags, env }) {
     const config = loadSimulatorConfig({ env, flags });
     const logger = createLogger({ name: 'simulator', level: config.logLevel });
@@ -19,6 +19,7 @@ const command: Command = {
       resumeWindowMs: config.resumeWindowMs,
       rateLimits: config.rateLimits,
       limitScale: config.limitScale,
+      invalidRequestLimit: config.invalidRequestLimit,
       logger,
     });
     process.stdout.write(
