@@ -39,6 +39,7 @@ async function createStore(url: string | undefined, policy: Policy, deps: CacheD
       return new RedisStore(client, policy, {
         prefix: deps.keyPrefix ?? 'shardwire:cache',
         ownsClient: true,
+        logger: deps.logger,
       });
     }
     default:

@@ -2,6 +2,7 @@
  * The Redis backend: packed entities as bytes in per-guild hashes (see keys.ts), each dispatch's
  * writes sent as one pipeline. On a Redis Cluster, commands go out auto-pipelined per node.
  */
+import type { Logger } from '@shardwire/core';
 import { Cluster, type Redis } from 'ioredis';
 import type {
   CachedChannel,
@@ -17,6 +18,7 @@ import type {
 import type { KeyedEntity, Policy } from '../options.js';
 import type { MemberFields, Op, Store } from '../store/Store.js';
 import { Keys } from './keys.js';
+import { planMembership, USER_REF_SCRIPT } from './userRefs.js';
 import { type Command, commandsFor, type DropInfo } from './writes.js';
 
 const MINUTE = 60_000;
@@ -29,13 +31,20 @@ export interface RedisStoreOptions {
   ownsClient?: boolean;
   /** Hashes the users and the channel index are spread over (default 4096; see keys.ts). */
   indexBuckets?: number;
+  logger?: Logger;
 }
+
+type WithUserRefScript = {
+  shardwireUserRef(users: string, refs: string, userId: string, delta: number): Promise<number>;
+};
 
 export class RedisStore implements Store {
   readonly backend = 'redis';
   readonly keys: Keys;
   /** Round trips sent by `write` (for tests and metrics). */
   writeRoundTrips = 0;
+  /** The last write's user count changes; the next write waits for them, so one writer stays in order. */
+  #refs: Promise<void> = Promise.resolve();
 
   constructor(
     readonly client: Redis | Cluster,
@@ -43,16 +52,39 @@ export class RedisStore implements Store {
     private readonly options: RedisStoreOptions,
   ) {
     this.keys = new Keys(options.prefix, options.indexBuckets);
+    client.defineCommand('shardwireUserRef', { numberOfKeys: 2, lua: USER_REF_SCRIPT });
   }
 
   async write(ops: readonly Op[], touched?: { guildId: string; at: number }): Promise<void> {
+    await this.#refs;
     const drops = await this.#dropInfo(ops);
     const at = touched?.at ?? 0;
-    const commands = commandsFor(ops, this.keys, this.policy, drops, at);
+    const plan = planMembership(ops, this.keys);
+    const commands = [...plan.probes, ...commandsFor(ops, this.keys, this.policy, drops, at)];
     if (touched && SNOWFLAKE.test(touched.guildId)) {
       commands.push(['ZADD', this.keys.activity(), 'XX', at, touched.guildId]);
     }
-    await this.#send(commands);
+    const results = await this.#send(commands);
+    const deltas = plan.deltas(results.slice(0, plan.probes.length));
+    if (deltas.size > 0) this.#refs = this.#countUsers(deltas);
+  }
+
+  /** Resolves when the user counts of the writes so far are applied. */
+  settled(): Promise<void> {
+    return this.#refs;
+  }
+
+  async #countUsers(deltas: Map<string, number>): Promise<void> {
+    const client = this.client as unknown as WithUserRefScript;
+    try {
+      await Promise.all(
+        [...deltas].map(([id, delta]) =>
+          client.shardwireUserRef(this.keys.users(id), this.keys.userRefs(id), id, delta),
+        ),
+      );
+    } catch (error) {
+      this.options.logger?.warn({ err: (error as Error).message }, 'cache: counting users failed');
+    }
   }
 
   /** A full drop (the bot left, or eviction) first reads what it must clean outside the guild's slot. */
@@ -73,18 +105,21 @@ export class RedisStore implements Store {
     return out;
   }
 
-  async #send(commands: Command[]): Promise<void> {
-    if (commands.length === 0) return;
+  /** Sends the commands at once and returns their results in order. */
+  async #send(commands: Command[]): Promise<unknown[]> {
+    if (commands.length === 0) return [];
     this.writeRoundTrips++;
     if (this.client instanceof Cluster) {
       // A cluster pipeline must stay in one slot; auto-pipelining batches per node instead.
-      await Promise.all(commands.map(([name, ...args]) => this.client.call(name, ...args)));
-      return;
+      return Promise.all(commands.map(([name, ...args]) => this.client.call(name, ...args)));
     }
     const results = await this.client
       .pipeline(commands.map(([name, ...args]) => [name.toLowerCase(), ...args]))
       .exec();
-    for (const [error] of results ?? []) if (error) throw error;
+    return (results ?? []).map(([error, result]) => {
+      if (error) throw error;
+      return result;
+    });
   }
 
   /** One value stored under `id`, decoded with its id put back. */
@@ -268,6 +303,7 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#refs;
     if (this.options.ownsClient) await this.client.quit();
   }
 }

@@ -10,6 +10,7 @@
  *   <p>:{g<id>}:v   hash  user id → packed voice state
  *   <p>:{ci<k>}     hash  channel id → guild id (k = bucketOf(id, indexBuckets))
  *   <p>:{u<k>}      hash  user id → packed user (k = bucketOf(id, indexBuckets))
+ *   <p>:{u<k>}:r    hash  user id → number of cached members referring to the user
  *   <p>:{gs}        hash  guild id → shard
  *   <p>:{s<n>}      set   guild ids of shard n
  *   <p>:{act}       zset  guild id → last activity (ms)
@@ -79,6 +80,10 @@ export class Keys {
   }
   users(userId: string): string {
     return `${this.prefix}:{u${bucketOf(userId, this.indexBuckets)}}`;
+  }
+  /** Per user: the number of cached members referring to it (same slot as `users`). */
+  userRefs(userId: string): string {
+    return `${this.prefix}:{u${bucketOf(userId, this.indexBuckets)}}:r`;
   }
   userBuckets(): string[] {
     return Array.from({ length: this.indexBuckets }, (_, k) => `${this.prefix}:{u${k}}`);

@@ -455,6 +455,28 @@ export function runCacheContract(name: string, makeCache: MakeCache): void {
       expect(c).not.toHaveProperty('position');
     });
 
+    it('keeps a user while any cached guild has them as a member, and drops them after', async () => {
+      const cache = await make();
+      const shared = user();
+      const a = guildCreate({ members: 2 });
+      const b = guildCreate({ members: 1 });
+      await cache.apply('GUILD_CREATE', { ...a, members: [...a.members, member({ user: shared })] }, 0);
+      await cache.apply('GUILD_CREATE', { ...b, members: [...b.members, member({ user: shared })] }, 0);
+      // A second GUILD_CREATE of a guild counts its members once, not twice.
+      await cache.apply('GUILD_CREATE', { ...b, members: [...b.members, member({ user: shared })] }, 0);
+      await cache.apply('GUILD_MEMBER_REMOVE', { guild_id: a.id, user: shared }, 0);
+      expect(await cache.user(shared.id)).toEqual(shared);
+      await cache.apply('GUILD_DELETE', { id: b.id }, 0);
+      expect(await cache.user(shared.id)).toBeUndefined();
+      expect(await cache.user(b.members[0]!.user.id)).toBeUndefined();
+      expect(await cache.user(a.members[0]!.user.id)).toEqual(a.members[0]!.user);
+      // A replacing GUILD_CREATE without a member lets that member's user go.
+      await cache.apply('GUILD_CREATE', { ...a, members: [a.members[1]!] }, 0);
+      expect(await cache.user(a.members[0]!.user.id)).toBeUndefined();
+      expect(await cache.user(a.members[1]!.user.id)).toEqual(a.members[1]!.user);
+      expect((await cache.stats()).entities.users).toBe(1);
+    });
+
     it('dispatches under a guild the cache does not hold leave nothing behind', async () => {
       const cache = await make();
       const g = guildCreate({ members: 1, channels: 1, emojis: 1 });

@@ -7,6 +7,7 @@ import { RedisStore } from '../redis/RedisStore.js';
 
 class TestRedisStore extends RedisStore {
   override async close(): Promise<void> {
+    await this.settled();
     const nodes: Redis[] = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
     for (const node of nodes) {
       for await (const batch of node.scanStream({ match: `${this.keys.prefix}:*`, count: 1000 })) {
