@@ -5,6 +5,7 @@
 // p50/p99 minus direct calls' to the upstream), all interleaved round by round.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,19 @@ const config = {
 let TOKEN = 'Bot MTExMTExMTExMTExMTExMTEx.GAbCdE.benchmarkbenchmarkbenchmarkbenchmark12';
 let simChannels;
 const children = [];
+const pids = new Map();
+
+/** CPU time (ms) a child process has used so far: user + system, from /proc (Linux). */
+function cpuMs(url) {
+  try {
+    const fields = readFileSync(`/proc/${pids.get(url)}/stat`, 'utf8')
+      .split(') ')[1]
+      .split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
 
 async function start(role, upstream) {
   const child = spawn(process.execPath, [join(here, 'servers.mjs'), role, ...(upstream ? [upstream] : [])], {
@@ -42,7 +56,10 @@ async function start(role, upstream) {
       TOKEN = `Bot ${sim.token}`;
       simChannels = sim.channels;
     }
-    if (line.startsWith('READY ')) return line.slice(6);
+    if (line.startsWith('READY ')) {
+      pids.set(line.slice(6), child.pid);
+      return line.slice(6);
+    }
   }
   throw new Error(`${role} exited before it was ready`);
 }
@@ -102,13 +119,16 @@ try {
 
   const rates = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
   const ratesMany = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+  const cpuPerRequest = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
   const samples = Object.fromEntries(Object.keys(pools).map((name) => [name, []]));
   for (let round = 0; round < config.rounds; round++) {
     const order = Object.keys(targets);
     if (round % 2 === 1) order.reverse(); // a noisy moment hurts each side alike
     for (const name of order) {
+      const cpuBefore = cpuMs(targets[name]);
       const hot = await throughput(pools[name], config.requests, config.hotChannels);
       const many = await throughput(pools[name], config.requests, config.manyChannels);
+      cpuPerRequest[name].push(((cpuMs(targets[name]) - cpuBefore) * 1000) / (2 * config.requests));
       rates[name].push(hot);
       ratesMany[name].push(many);
       console.log(
@@ -134,6 +154,13 @@ try {
       unit: 'req/s',
       better: 'higher',
       values: Object.fromEntries(names.map((n) => [n, median(ratesMany[n])])),
+    },
+    {
+      // The proxy process's own CPU per request at saturation: steadier than req/s on a shared machine.
+      metric: 'cpu_per_request',
+      unit: 'µs',
+      better: 'lower',
+      values: Object.fromEntries(names.map((n) => [n, median(cpuPerRequest[n])])),
     },
     {
       metric: 'added_latency_p50',

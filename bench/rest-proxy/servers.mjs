@@ -76,45 +76,49 @@ if (role === 'upstream') {
   });
   ready(createServer(proxyRequests(rest)));
 } else if (role === 'bare') {
-  // The physical limit: node:http in, an undici Pool out, no limiting at all. Small bodies are read
-  // whole and sent with their length, as shardwire's proxy does (streaming them costs more).
+  // The physical limit: node:http in, an undici Pool out, no limiting, routing or metrics at all.
+  // It moves bytes the way shardwire's proxy does (small bodies read whole and sent with their
+  // length; the answer through undici's dispatch API straight into the response), so the two
+  // differ only by what shardwire does on top.
   const { Pool } = await import('../../packages/rest/node_modules/undici/index.js');
   const pool = new Pool(upstreamUrl, { connections: 128, keepAliveTimeout: 30_000 });
   ready(
     createServer(async (req, res) => {
-      try {
-        const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-        const headers = { ...req.headers };
-        delete headers.host;
-        delete headers.connection;
-        const body = hasBody ? await readAll(req) : null;
-        const answer = await pool.request({ path: req.url, method: req.method, headers, body });
-        res.writeHead(answer.statusCode, answer.headers);
-        await relay(answer.body, res);
-      } catch {
-        if (!res.headersSent) res.writeHead(502);
-        res.end();
-      }
+      const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+      const headers = { ...req.headers };
+      delete headers.host;
+      delete headers.connection;
+      const body = hasBody ? await readAll(req) : null;
+      let forwarding = false;
+      pool.dispatch(
+        { path: req.url, method: req.method, headers, body },
+        {
+          onRequestStart() {},
+          onResponseStart(_controller, status, answerHeaders) {
+            if (status < 200) return;
+            forwarding = true;
+            res.writeHead(status, answerHeaders);
+          },
+          onResponseData(controller, chunk) {
+            if (!res.write(chunk)) {
+              controller.pause();
+              res.once('drain', () => controller.resume());
+            }
+          },
+          onResponseEnd() {
+            res.end();
+          },
+          onResponseError() {
+            if (!forwarding) res.writeHead(502);
+            res.end();
+          },
+        },
+      );
     }),
   );
 } else {
   console.error(`unknown role ${role}`);
   process.exit(2);
-}
-
-// The same manual piping as shardwire's proxy uses (stream.pipeline costs an AbortController per call).
-function relay(from, to) {
-  return new Promise((resolve) => {
-    from.on('data', (chunk) => {
-      if (!to.write(chunk)) from.pause();
-    });
-    to.on('drain', () => from.resume());
-    from.once('end', () => to.end(resolve));
-    from.once('error', () => {
-      to.destroy();
-      resolve();
-    });
-  });
 }
 
 function readAll(req) {

@@ -6,11 +6,19 @@
 import type { Route } from '../routes.js';
 import type { HeaderSource, RateLimitScope } from './headers.js';
 
+/** What `acquire` needs of an `AbortSignal` (a real one fits). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 export interface AcquireOptions {
   route: Route;
   /** Whose global limit it counts against (`identityOf(authorization, ip)`); also part of the queue key. */
   identity: string;
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   /** Clock time after which waiting is pointless: the acquire rejects with a `DeadlineError` as soon as that is known. */
   deadline?: number;
   /** A request re-queued after a 429 goes to the front of its bucket's queue. */

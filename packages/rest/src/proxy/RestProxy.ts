@@ -60,6 +60,8 @@ export class RestProxy {
       connections: options.connections ?? 128,
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
+      headersTimeout: options.timeoutMs ?? 15_000,
+      bodyTimeout: options.timeoutMs ?? 15_000,
     });
     this.#secret = options.secret ? Buffer.from(options.secret) : undefined;
     this.#health = options.health;
@@ -72,7 +74,6 @@ export class RestProxy {
       logger: this.#logger,
       clock,
       guard: options.guard,
-      timeoutMs: options.timeoutMs ?? 15_000,
       replayableBytes: options.replayableBytes ?? 1 << 20,
       maxRetries: options.maxRetries ?? 3,
     });

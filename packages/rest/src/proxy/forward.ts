@@ -1,13 +1,14 @@
 /** One proxied request: wait for its rate limit, send it upstream, stream the answer back as it came. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock, Logger } from '@shardwire/core';
 import type { Dispatcher } from 'undici';
 import type { HeaderSource } from '../limiter/headers.js';
 import { DeadlineError, type Limiter, type Permit, QueueFullError } from '../limiter/Limiter.js';
 import { type Route, routeOf } from '../routes.js';
+import { CallerSignal } from './callerSignal.js';
 import type { ProxyMetrics } from './metrics.js';
-import { type ApiPath, downstreamHeaders, upstreamHeaders } from './paths.js';
-import { relay } from './relay.js';
+import { type ApiPath, upstreamHeaders } from './paths.js';
+import { callUpstream, type Decision } from './upstreamCall.js';
 
 /** Caller headers the proxy reads (and never forwards). */
 export const ProxyHeaders = {
@@ -44,7 +45,6 @@ export interface ForwarderOptions {
   logger: Logger;
   clock: Clock;
   guard?: RequestGuard;
-  timeoutMs: number;
   /** Bodies up to this size are kept so a 429 can be re-sent; bigger ones stream through once. */
   replayableBytes: number;
   /** Re-sends after a 429 before the 429 is returned as it came. */
@@ -67,9 +67,9 @@ export class Forwarder {
     const refusal = this.options.guard?.check(route, identity);
     if (refusal) return this.#refuse(res, label, refusal);
 
-    const controller = new AbortController();
+    const caller = new CallerSignal();
     const onClose = () => {
-      if (!res.writableFinished) controller.abort(new Error('caller disconnected'));
+      if (!res.writableFinished) caller.abort(new Error('caller disconnected'));
     };
     res.once('close', onClose);
     const deadlineMs = Number(req.headers[ProxyHeaders.deadline]);
@@ -81,7 +81,7 @@ export class Forwarder {
     } catch {
       return void res.destroy(); // the caller left mid-body
     }
-    if (controller.signal.aborted) return void res.destroy();
+    if (caller.aborted) return void res.destroy();
     const headers = upstreamHeaders(req.headers);
     if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length);
     const path = `${this.options.upstreamBasePath}${api.version}${api.path}${api.query}`;
@@ -93,7 +93,7 @@ export class Forwarder {
         permit = await limiter.acquire({
           route,
           identity,
-          signal: controller.signal,
+          signal: caller,
           deadline,
           retry: attempt > 0,
         });
@@ -107,27 +107,41 @@ export class Forwarder {
             retryAfterMs: error.retryAfterMs,
           });
         }
-        if (controller.signal.aborted) return void res.destroy(); // the caller left: its place is freed
+        if (caller.aborted) return void res.destroy(); // the caller left: its place is freed
         throw error;
       }
       metrics.queueWait.observe((clock.now() - waitStart) / 1000);
       const sentAt = clock.now();
-      let answer: Dispatcher.ResponseData;
+      const replayable = body === undefined || Buffer.isBuffer(body);
+      const decide = (status: number, answerHeaders: IncomingHttpHeaders): Decision => {
+        metrics.upstreamLatency.observe((clock.now() - sentAt) / 1000);
+        const outcome = permit.complete(status, answerHeaders);
+        this.options.guard?.record(route, identity, status, answerHeaders);
+        if (outcome.limited) {
+          metrics.rateLimited.inc({ route: label, scope: outcome.scope ?? 'user' });
+          this.options.logger.warn(
+            { route: route.bucketRoute, scope: outcome.scope, retryAfterMs: outcome.retryAfterMs, attempt },
+            'upstream 429',
+          );
+          // Re-queued without the caller noticing, unless it asked for 429s or its body is gone.
+          if (!return429 && replayable && attempt < this.options.maxRetries) return 'discard';
+        }
+        metrics.answered(label, status);
+        return 'forward';
+      };
       try {
-        answer = await this.options.upstream.request({
-          path,
-          method: method as Dispatcher.HttpMethod,
-          headers,
-          body: body ?? null,
-          signal: controller.signal,
-          headersTimeout: this.options.timeoutMs,
-          bodyTimeout: this.options.timeoutMs,
-        });
+        const result = await callUpstream(
+          this.options.upstream,
+          { path, method: method as Dispatcher.HttpMethod, headers, body: body ?? null },
+          res,
+          caller,
+          decide,
+        );
+        if (result.forwarded) return;
       } catch (error) {
         permit.cancel();
-        if (controller.signal.aborted) return void res.destroy();
+        if (caller.aborted) return void res.destroy();
         // The request may have reached Discord: only an idempotent one with its body at hand goes again.
-        const replayable = body === undefined || Buffer.isBuffer(body);
         if (IDEMPOTENT.has(method) && replayable && attempt < this.options.maxRetries) continue;
         this.options.logger.warn({ route: route.bucketRoute, err: error }, 'upstream request failed');
         return this.#refuse(res, label, {
@@ -136,26 +150,6 @@ export class Forwarder {
           message: 'the upstream request failed and cannot be safely re-sent',
         });
       }
-      metrics.upstreamLatency.observe((clock.now() - sentAt) / 1000);
-      const status = answer.statusCode;
-      const outcome = permit.complete(status, answer.headers);
-      this.options.guard?.record(route, identity, status, answer.headers);
-      if (outcome.limited) {
-        metrics.rateLimited.inc({ route: label, scope: outcome.scope ?? 'user' });
-        this.options.logger.warn(
-          { route: route.bucketRoute, scope: outcome.scope, retryAfterMs: outcome.retryAfterMs, attempt },
-          'upstream 429',
-        );
-        const replayable = body === undefined || Buffer.isBuffer(body);
-        if (!return429 && replayable && attempt < this.options.maxRetries) {
-          await answer.body.dump();
-          continue;
-        }
-      }
-      metrics.answered(label, status);
-      res.writeHead(status, downstreamHeaders(answer.headers));
-      await relay(answer.body, res);
-      return;
     }
   }
 
