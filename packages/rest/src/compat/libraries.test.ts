@@ -122,21 +122,36 @@ describe('unmodified libraries through the rest-proxy', () => {
     client.disconnect(false);
   });
 
-  it('@discordeno/bot: send, upload 5 MB, edit, delete', async () => {
+  it('@discordeno/bot: send, upload 5 MB, edit, delete, through a proxy that wants its secret', async () => {
     const { createRestManager } = await import('@discordeno/bot');
-    const channel = newChannel();
-    const before = await proxiedRequests();
-    const rest = createRestManager({ token, proxy: { baseUrl: `${proxyUrl}/api` } });
-    const message = await rest.sendMessage(channel, { content: 'hello' });
-    const upload = await rest.sendMessage(channel, {
-      content: 'file',
-      files: [{ name: 'big.bin', blob: new Blob([FIVE_MB]) }],
+    const guarded = new RestProxy({
+      upstreamUrl: `${sim.url}/api`,
+      secret: 'proxy-secret',
+      logger: createLogger({ name: 'test', level: 'silent' }),
     });
-    expect(upload.attachments?.[0]?.size).toBe(FIVE_MB.length);
-    await rest.editMessage(channel, message.id, { content: 'edited' });
-    expect(stored(channel, String(message.id))?.content).toBe('edited');
-    await rest.deleteMessage(channel, upload.id);
-    expect(stored(channel, String(upload.id))).toBeUndefined();
-    expect((await proxiedRequests()) - before).toBe(4);
+    const guardedUrl = await guarded.listen(0);
+    try {
+      const channel = newChannel();
+      const rest = createRestManager({
+        token,
+        proxy: {
+          baseUrl: `${guardedUrl}/api`,
+          authorizationHeader: 'x-shardwire-secret',
+          authorization: 'proxy-secret',
+        },
+      });
+      const message = await rest.sendMessage(channel, { content: 'hello' });
+      const upload = await rest.sendMessage(channel, {
+        content: 'file',
+        files: [{ name: 'big.bin', blob: new Blob([FIVE_MB]) }],
+      });
+      expect(upload.attachments?.[0]?.size).toBe(FIVE_MB.length);
+      await rest.editMessage(channel, message.id, { content: 'edited' });
+      expect(stored(channel, String(message.id))?.content).toBe('edited');
+      await rest.deleteMessage(channel, upload.id);
+      expect(stored(channel, String(upload.id))).toBeUndefined();
+    } finally {
+      await guarded.close();
+    }
   });
 });
