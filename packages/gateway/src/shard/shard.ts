@@ -77,7 +77,8 @@ export interface ShardEvents {
 interface Connection {
   ws: WebSocket;
   inflater: Inflater | undefined;
-  inbox: (Buffer | string)[];
+  /** Payload texts in arrival order; a promise while its frame is still being inflated. */
+  inbox: (string | null | Promise<string | null>)[];
   draining: boolean;
   paused: boolean;
   abort: AbortController;
@@ -199,7 +200,14 @@ export class Shard extends EventEmitter<ShardEvents> {
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (this.#conn !== conn) return;
-      conn.inbox.push(isBinary ? data : data.toString());
+      if (conn.inflater && isBinary) {
+        // Inflating starts now, ahead of the payloads still waiting to be handled.
+        const text = conn.inflater.push(data);
+        if (text instanceof Promise) text.catch(() => {});
+        conn.inbox.push(text);
+      } else {
+        conn.inbox.push(data.toString());
+      }
       const max = this.#options.maxInbox ?? 10_000;
       if (!conn.paused && conn.inbox.length >= max) {
         conn.paused = true;
@@ -233,13 +241,7 @@ export class Shard extends EventEmitter<ShardEvents> {
           conn.paused = false;
           conn.ws.resume();
         }
-        let text: string | null;
-        if (conn.inflater && typeof raw !== 'string') {
-          const out = conn.inflater.push(raw);
-          text = typeof out === 'string' || out === null ? out : await out;
-        } else {
-          text = typeof raw === 'string' ? raw : raw.toString();
-        }
+        const text = raw instanceof Promise ? await raw : raw;
         if (text === null || this.#conn !== conn) continue;
         let payload: { op: number; d: unknown; s?: number | null; t?: string | null };
         try {

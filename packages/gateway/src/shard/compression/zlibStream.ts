@@ -15,19 +15,25 @@ export function endsWithSyncFlush(chunk: Uint8Array): boolean {
   );
 }
 
+/**
+ * Frames are written to zlib as they arrive, without waiting for the previous one: zlib works through
+ * them on the thread pool while the main thread handles earlier payloads. Writes complete in order,
+ * and a write's output is pushed before its callback runs, so each callback closes one payload.
+ */
 export class ZlibStreamInflater implements Inflater {
   readonly #inflate: Inflate;
   #out: Buffer[] = [];
   #error: Error | undefined;
-  /** Rejects the push in progress: on a zlib error the write callback may never run. */
-  #fail: ((err: Error) => void) | undefined;
+  /** Rejects the pushes in progress: after a zlib error their write callbacks may never run. */
+  readonly #pending = new Set<(err: Error) => void>();
 
   constructor() {
     this.#inflate = createInflate({ chunkSize: 64 * 1024, flush: constants.Z_SYNC_FLUSH });
     this.#inflate.on('data', (data: Buffer) => this.#out.push(data));
     this.#inflate.on('error', (err: Error) => {
       this.#error = err;
-      this.#fail?.(err);
+      for (const fail of this.#pending) fail(err);
+      this.#pending.clear();
     });
   }
 
@@ -35,10 +41,9 @@ export class ZlibStreamInflater implements Inflater {
     if (this.#error) return Promise.reject(this.#error);
     const complete = endsWithSyncFlush(chunk);
     return new Promise((resolve, reject) => {
-      this.#fail = reject;
-      // The write callback runs after zlib has pushed every output chunk of this input.
+      this.#pending.add(reject);
       this.#inflate.write(chunk, (err) => {
-        this.#fail = undefined;
+        this.#pending.delete(reject);
         if (err ?? this.#error) return reject(err ?? this.#error);
         if (!complete) return resolve(null);
         const text = this.#out.length === 1 ? this.#out[0]!.toString() : Buffer.concat(this.#out).toString();
@@ -50,6 +55,7 @@ export class ZlibStreamInflater implements Inflater {
 
   close(): void {
     this.#out = [];
+    this.#pending.clear();
     this.#inflate.destroy();
   }
 }
