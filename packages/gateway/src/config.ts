@@ -57,7 +57,7 @@ export const gatewaySettings = {
     env: 'GATEWAY_INTENTS',
     flag: 'intents',
     schema: schemas.nonNegativeInt(33281),
-    doc: 'Gateway intents bitfield (default GUILDS | GUILD_MESSAGES | MESSAGE_CONTENT = 33281).',
+    doc: 'Gateway intents bitfield (default 33281: GUILDS, GUILD_MESSAGES, MESSAGE_CONTENT).',
   },
   shardCount: {
     env: 'SHARD_COUNT',
