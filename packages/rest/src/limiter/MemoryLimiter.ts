@@ -38,6 +38,8 @@ export interface MemoryLimiterOptions {
 }
 
 const SWEEP_EVERY_MS = 60_000;
+/** `#sendAt`: nothing to wait for but an answer already in flight. */
+const AFTER_AN_ANSWER = -1;
 
 export class MemoryLimiter implements Limiter {
   readonly #clock: Clock;
@@ -92,6 +94,15 @@ export class MemoryLimiter implements Limiter {
     bucket.lastUsed = now;
     if (bucket.queue.length >= this.#maxQueue && !options.retry) {
       return Promise.reject(new QueueFullError(this.#estimateWait(bucket, now)));
+    }
+    // Nobody waiting and room now: no waiter, no listeners.
+    if (
+      bucket.queue.length === 0 &&
+      !bucket.gating &&
+      !this.#gate &&
+      this.#sendAt(bucket, options, now) === 0
+    ) {
+      return Promise.resolve(this.#grant(bucket, options, undefined));
     }
     return new Promise<Permit>((resolve, reject) => {
       let deadlineTimer: { cancel(): void } | undefined;
@@ -161,38 +172,14 @@ export class MemoryLimiter implements Limiter {
 
   /** Sends as many waiters as the bucket and the global limit allow; schedules itself for the rest. */
   #drain(bucket: Bucket): void {
-    while (bucket.queue.length > 0) {
+    while (bucket.queue.length > 0 && !bucket.gating) {
       const now = this.#clock.now();
-      let waitUntil = 0;
-      if (bucket.blockedUntil > now) {
-        waitUntil = bucket.blockedUntil;
-      } else if (!bucket.known) {
-        if (bucket.inFlight > 0) return; // the probe's answer will drain again
-      } else if (!bucket.unlimited) {
-        if (bucket.resetAt <= now) {
-          // A new window: its end is learned from the first answer sent in it. Requests still in
-          // flight may land in it, so they count against it.
-          bucket.remaining = Math.max(0, bucket.limit - bucket.inFlight - bucket.carry);
-          bucket.carry = 0;
-          bucket.resetAt = Number.POSITIVE_INFINITY;
-          bucket.epoch++;
-        }
-        if (bucket.remaining <= 0) {
-          if (bucket.resetAt === Number.POSITIVE_INFINITY) {
-            if (bucket.inFlight > 0) return; // an answer will tell when this window ends
-            bucket.resetAt = now + bucket.windowMs;
-          }
-          waitUntil = bucket.resetAt;
-        }
-      }
       const head = bucket.queue[0]!;
-      if (waitUntil === 0 && !head.options.route.globalExempt) {
-        const globalWait = this.#global.take(head.options.identity, now);
-        if (globalWait > 0) waitUntil = now + globalWait;
-      }
-      if (waitUntil > 0) {
-        this.#refuseLate(bucket, waitUntil, now);
-        if (bucket.queue.length > 0) this.#schedule(bucket, waitUntil, now);
+      const sendAt = this.#sendAt(bucket, head.options, now);
+      if (sendAt === AFTER_AN_ANSWER) return; // an answer in flight will drain again
+      if (sendAt > 0) {
+        this.#refuseLate(bucket, sendAt, now);
+        if (bucket.queue.length > 0) this.#schedule(bucket, sendAt, now);
         return;
       }
       if (this.#gate) {
@@ -203,13 +190,47 @@ export class MemoryLimiter implements Limiter {
     }
   }
 
+  /**
+   * 0 when a request of `options` may go now (its global place is then taken), the time it may go,
+   * or `AFTER_AN_ANSWER` when only an answer in flight can tell.
+   */
+  #sendAt(bucket: Bucket, options: AcquireOptions, now: number): number {
+    if (bucket.blockedUntil > now) return bucket.blockedUntil;
+    if (!bucket.known) {
+      if (bucket.inFlight > 0) return AFTER_AN_ANSWER; // one probe at a time
+    } else if (!bucket.unlimited) {
+      if (bucket.resetAt <= now) {
+        // A new window: its end is learned from the first answer sent in it. Requests still in
+        // flight may land in it, so they count against it.
+        bucket.remaining = Math.max(0, bucket.limit - bucket.inFlight - bucket.carry);
+        bucket.carry = 0;
+        bucket.resetAt = Number.POSITIVE_INFINITY;
+        bucket.epoch++;
+      }
+      if (bucket.remaining <= 0) {
+        if (bucket.resetAt === Number.POSITIVE_INFINITY) {
+          if (bucket.inFlight > 0) return AFTER_AN_ANSWER; // it will tell when this window ends
+          bucket.resetAt = now + bucket.windowMs;
+        }
+        return bucket.resetAt;
+      }
+    }
+    if (options.route.globalExempt) return 0;
+    const globalWait = this.#global.take(options.identity, now);
+    return globalWait > 0 ? now + globalWait : 0;
+  }
+
   /** Gives the head of the queue its permit. */
   #send(bucket: Bucket, gated: { key: string; epoch: number } | undefined): void {
     const head = bucket.queue.shift()!;
     head.release();
+    head.resolve(this.#grant(bucket, head.options, gated));
+  }
+
+  #grant(bucket: Bucket, options: AcquireOptions, gated: { key: string; epoch: number } | undefined): Permit {
     if (bucket.known && !bucket.unlimited) bucket.remaining--;
     bucket.inFlight++;
-    head.resolve(this.#permit(bucket, head.options, gated));
+    return this.#permit(bucket, options, gated);
   }
 
   /** One round trip to the shared state for the head of the queue; the bucket waits meanwhile. */

@@ -3,7 +3,13 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Clock, Logger } from '@shardwire/core';
 import type { Dispatcher } from 'undici';
 import type { HeaderSource } from '../limiter/headers.js';
-import { DeadlineError, type Limiter, type Permit, QueueFullError } from '../limiter/Limiter.js';
+import {
+  DeadlineError,
+  type Limiter,
+  LimiterClosedError,
+  type Permit,
+  QueueFullError,
+} from '../limiter/Limiter.js';
 import { type Route, routeOf } from '../routes.js';
 import { CallerSignal } from './callerSignal.js';
 import type { ProxyMetrics } from './metrics.js';
@@ -108,6 +114,14 @@ export class Forwarder {
           });
         }
         if (caller.aborted) return void res.destroy(); // the caller left: its place is freed
+        if (error instanceof LimiterClosedError) {
+          return this.#refuse(res, label, {
+            status: 503,
+            reason: 'shutting-down',
+            message: 'the rest-proxy is shutting down',
+            retryAfterMs: 1000,
+          });
+        }
         throw error;
       }
       metrics.queueWait.observe((clock.now() - waitStart) / 1000);
