@@ -4,6 +4,7 @@ export { type CacheDeps, createCache } from './createCache.js';
 export { type Eviction, type EvictionOptions, startEviction } from './lazy/eviction.js';
 export { LazyCache, type LazyOptions } from './lazy/LazyCache.js';
 export { MemoryStore } from './memory/MemoryStore.js';
+export { registerCacheMetrics } from './metrics.js';
 export { type CacheOptions, type EntityName, type EntitySetting, Policy } from './options.js';
 export * from './permissions.js';
 export { RedisStore, type RedisStoreOptions } from './redis/RedisStore.js';

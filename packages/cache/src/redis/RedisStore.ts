@@ -296,7 +296,13 @@ export class RedisStore implements Store {
     }
     const client = this.client;
     const k = this.keys;
-    const shared = [k.guildShards(), k.activity(), ...k.userBuckets(), ...k.channelIndexBuckets()];
+    const shared = [
+      k.guildShards(),
+      k.activity(),
+      ...k.userBuckets(),
+      ...k.userRefBuckets(),
+      ...k.channelIndexBuckets(),
+    ];
     const perGuild = guildIds.flatMap((id) => k.allOfGuild(id));
     const sizes = await Promise.all([...shared, ...perGuild].map((key) => client.memory('USAGE', key)));
     return sizes.reduce<number>((sum, n) => sum + (n ?? 0), 0);

@@ -88,6 +88,9 @@ export class Keys {
   userBuckets(): string[] {
     return Array.from({ length: this.indexBuckets }, (_, k) => `${this.prefix}:{u${k}}`);
   }
+  userRefBuckets(): string[] {
+    return this.userBuckets().map((key) => `${key}:r`);
+  }
   guildShards(): string {
     return `${this.prefix}:{gs}`;
   }
