@@ -51,7 +51,8 @@ if (role === 'upstream') {
   );
 } else if (role === 'simulator') {
   const { startSimulator } = await import('../../packages/simulator/dist/index.js');
-  const sim = await startSimulator({ port: 0, guilds: 256 });
+  // Limits scaled down 10,000x: headers and windows as Discord sends them, with room on every route.
+  const sim = await startSimulator({ port: 0, guilds: 256, limitScale: 0.0001 });
   const channels = [...sim.world.store.guilds.values()].map((g) => sim.world.store.channelsOf(g)[0].id);
   console.log(`SIM ${JSON.stringify({ token: sim.defaultBot.token, channels })}`);
   console.log(`READY ${sim.url}`);
