@@ -4,8 +4,9 @@ import { type Clock, createLogger, type Logger, systemClock } from '@shardwire/c
 import { controlRoutes } from './control/routes.js';
 import { Dispatcher } from './gateway/dispatcher.js';
 import { GatewayServer } from './gateway/gatewayServer.js';
+import { ALL_MEMBERS_INTERVAL_MS, GuildCommands } from './gateway/guildCommands.js';
 import { SessionRegistry } from './gateway/sessionRegistry.js';
-import { SessionStartLimits } from './gateway/sessionStartLimit.js';
+import { DEFAULT_SESSION_START_LIMIT, SessionStartLimits } from './gateway/sessionStartLimit.js';
 import { createHttpServer } from './rest/httpServer.js';
 import { RestOutage } from './rest/outage.js';
 import { authenticate, type RequestStage } from './rest/pipeline.js';
@@ -37,8 +38,9 @@ export interface SimulatorOptions {
   /** Time source for heartbeats, resume windows and limits (tests inject a ManualClock). */
   clock?: Clock;
   /**
-   * Discord's REST rate limits: per-route buckets and headers, the per-bot global limit, shared
-   * per-resource limits, the invalid-request ban. Default true.
+   * Discord's limits: REST per-route buckets and headers, the per-bot global limit, shared
+   * per-resource limits, the invalid-request ban; on the gateway, the session start limit (IDENTIFY
+   * past `total`, or twice in one `max_concurrency` bucket within 5 s, gets op 9). Default true.
    */
   rateLimits?: boolean;
   /**
@@ -86,11 +88,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const ids = new IdSource(clock, random, options.seed !== undefined);
   const world = new World(store, dispatcher, ids, random, clock);
   const stats = new SimStats();
-  const startLimits = new SessionStartLimits(clock);
   const scale = options.limitScale ?? 1;
   if (!(scale > 0) || !Number.isFinite(scale)) throw new Error('limitScale must be a positive number');
   const rateLimitsOn = options.rateLimits ?? true;
   const limiter = new RateLimiter(clock, { scale });
+  const startLimits = new SessionStartLimits(clock, {
+    resetAfterMs: limiter.window(DEFAULT_SESSION_START_LIMIT.resetAfterMs),
+    identifyIntervalMs: limiter.window(DEFAULT_SESSION_START_LIMIT.identifyIntervalMs),
+    enforce: rateLimitsOn,
+  });
   const invalid = new InvalidRequests(clock, {
     threshold: options.invalidRequestLimit ?? DEFAULT_INVALID_REQUESTS.threshold,
     windowMs: limiter.window(DEFAULT_INVALID_REQUESTS.windowMs),
@@ -117,6 +123,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     sessions,
     stats,
     startLimits,
+    commands: new GuildCommands({
+      store,
+      dispatcher,
+      clock,
+      allMembersIntervalMs: rateLimitsOn ? limiter.window(ALL_MEMBERS_INTERVAL_MS) : 0,
+    }),
     clock,
     logger: logger.child({ component: 'gateway' }),
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
@@ -141,6 +153,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         stats,
         baseUrl: () => baseUrl,
         rest: { enabled: rateLimitsOn, scale, limiter, invalid, outage },
+        startLimits,
       }),
   });
   app.server.on('upgrade', (request, socket, head) => gateway.handleUpgrade(request, socket, head));

@@ -4,6 +4,8 @@ import { getOrCreate } from './state/maps.js';
 export class SimStats {
   identifies = 0;
   resumes = 0;
+  /** IDENTIFYs answered with op 9 by reason (`concurrency`, `exhausted`). */
+  readonly refusedIdentifies = new Map<string, number>();
   connections = 0;
   /** Gateway connections by `compress` query value ("none" without one). */
   readonly compression = new Map<string, number>();

@@ -13,7 +13,7 @@ describe('/_sim/shards/:id faults', () => {
   });
 
   it('reconnect sends op 7, invalidate op 9, zombie stops the ACKs, disconnect drops the socket', async () => {
-    h = await startHarness({ guilds: 1 });
+    h = await startHarness({ rateLimits: false, guilds: 1 });
     const client = await h.login();
     expect((await h.control('POST', '/shards/0/reconnect')).status).toBe(200);
     await client.until(() => client.received.find((p) => p.op === 7));
@@ -30,7 +30,7 @@ describe('/_sim/shards/:id faults', () => {
   });
 
   it('invalidate without resume ends the session and lets the client identify again', async () => {
-    h = await startHarness({ guilds: 1 });
+    h = await startHarness({ rateLimits: false, guilds: 1 });
     const client = await h.login();
     await h.control('POST', '/shards/0/invalidate', { resumable: false });
     const invalid = await client.until(() => client.received.find((p) => p.op === 9));
@@ -41,7 +41,7 @@ describe('/_sim/shards/:id faults', () => {
   });
 
   it('@discordjs/ws resumes after a dropped connection and after op 7, and misses nothing', async () => {
-    h = await startHarness({ guilds: 1 });
+    h = await startHarness({ rateLimits: false, guilds: 1 });
     const guild = (await h.control('GET', '/guilds')).body[0];
     const rest = new REST({ api: `${h.sim.url}/api` }).setToken(h.sim.defaultBot.token);
     const manager = new WebSocketManager({

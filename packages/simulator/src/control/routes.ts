@@ -1,7 +1,9 @@
 /** The control API under /_sim: bots, guilds, members, messages as users, stats. */
 import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
 import { guildObject, membersOf } from '../gateway/payloads.js';
 import type { SessionRegistry } from '../gateway/sessionRegistry.js';
+import type { SessionStartLimits } from '../gateway/sessionStartLimit.js';
 import { Errors, fieldError, parseBody } from '../rest/errors.js';
 import { intParam, snowflakeParam } from '../rest/query.js';
 import type { BotRecord, GuildRecord } from '../state/records.js';
@@ -10,7 +12,13 @@ import { createMessage } from '../world/messages.js';
 import type { World } from '../world/world.js';
 import { faultRoutes } from './faults.js';
 import { type RestControl, restControlRoutes, restStatsJson } from './restControl.js';
-import { newBotSchema, newGuildSchema, newMemberSchema, simMessageSchema } from './schemas.js';
+import {
+  botLimitsSchema,
+  newBotSchema,
+  newGuildSchema,
+  newMemberSchema,
+  simMessageSchema,
+} from './schemas.js';
 
 export interface ControlOptions {
   world: World;
@@ -18,6 +26,7 @@ export interface ControlOptions {
   stats: SimStats;
   baseUrl(): string;
   rest: RestControl;
+  startLimits: SessionStartLimits;
 }
 
 export function botJson(bot: BotRecord) {
@@ -47,6 +56,18 @@ export function controlRoutes(app: FastifyInstance, options: ControlOptions): vo
   };
 
   restControlRoutes(app, options.rest);
+  const setBotLimits = (botId: string, body: z.output<typeof botLimitsSchema>) => {
+    if (body.globalRateLimit !== undefined) options.rest.limiter.setGlobalLimit(botId, body.globalRateLimit);
+    options.startLimits.configure(botId, {
+      ...(body.maxConcurrency !== undefined ? { maxConcurrency: body.maxConcurrency } : {}),
+      ...(body.sessionStartLimit !== undefined ? { total: body.sessionStartLimit } : {}),
+    });
+  };
+  const botLimits = (botId: string) => ({
+    globalRateLimit: options.rest.limiter.globalLimitOf(botId),
+    sessionStartLimit: options.startLimits.describe(botId),
+  });
+
   app.get('/_sim/bots', async () => [...store.bots.values()].map(botJson));
 
   app.post('/_sim/bots', async (request, reply) => {
@@ -55,9 +76,16 @@ export function controlRoutes(app: FastifyInstance, options: ControlOptions): vo
       ...(body.username !== undefined ? { username: body.username } : {}),
       ...(body.privilegedIntents !== undefined ? { privilegedIntents: body.privilegedIntents } : {}),
     });
-    if (body.globalRateLimit !== undefined)
-      options.rest.limiter.setGlobalLimit(bot.user.id, body.globalRateLimit);
+    setBotLimits(bot.user.id, body);
     return reply.code(201).send(botJson(bot));
+  });
+
+  /** Limits of an existing bot (the default one included): global rate limit, max_concurrency, session starts. */
+  app.patch<Id<'bot_id'>>('/_sim/bots/:bot_id', async (request) => {
+    const bot = store.bots.get(request.params.bot_id);
+    if (!bot) throw Errors.unknownUser();
+    setBotLimits(bot.user.id, parseBody(botLimitsSchema, request.body));
+    return { ...botJson(bot), limits: botLimits(bot.user.id) };
   });
 
   app.post('/_sim/guilds', async (request, reply) => {
@@ -142,6 +170,7 @@ export function controlRoutes(app: FastifyInstance, options: ControlOptions): vo
     compression: Object.fromEntries(stats.compression),
     identifies: stats.identifies,
     resumes: stats.resumes,
+    refusedIdentifies: Object.fromEntries(stats.refusedIdentifies),
     shards: [...sessions.all()].map((session) => ({
       bot: session.bot.user.id,
       shard: session.shard,

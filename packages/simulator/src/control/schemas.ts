@@ -23,11 +23,18 @@ const privilegedIntents = z.union([
     .transform((names) => names.reduce((bits, name) => bits | PRIVILEGED_NAMES[name]!, 0)),
 ]);
 
-export const newBotSchema = z.object({
-  username: z.string().min(2).max(32).optional(),
-  privilegedIntents: privilegedIntents.optional(),
+export const botLimitsSchema = z.object({
   /** Requests per second of this bot's global limit (Discord: 50; big bots get more). */
   globalRateLimit: z.number().int().min(1).max(100_000).optional(),
+  /** `session_start_limit.max_concurrency` (Discord: 1, 16, 32, 64...). */
+  maxConcurrency: z.number().int().min(1).max(1024).optional(),
+  /** `session_start_limit.total`: IDENTIFYs per 24 h (Discord: 1,000). */
+  sessionStartLimit: z.number().int().min(0).max(1_000_000).optional(),
+});
+
+export const newBotSchema = botLimitsSchema.extend({
+  username: z.string().min(2).max(32).optional(),
+  privilegedIntents: privilegedIntents.optional(),
 });
 
 export const outageSchema = z.object({

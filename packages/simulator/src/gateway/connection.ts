@@ -15,6 +15,8 @@ export interface ConnectionHandlers {
   identify(connection: GatewayConnection, d: unknown): void;
   resume(connection: GatewayConnection, d: unknown): void;
   requestGuildMembers(connection: GatewayConnection, d: unknown): void;
+  presenceUpdate(connection: GatewayConnection, d: unknown): void;
+  voiceStateUpdate(connection: GatewayConnection, d: unknown): void;
   /** The socket is gone; `code` is the close code that ended it (ours when we closed). */
   closed(connection: GatewayConnection, code: number, byServer: boolean): void;
 }
@@ -184,6 +186,8 @@ export class GatewayConnection implements SessionTransport {
           return;
         }
         if (op === GatewayOpcodes.RequestGuildMembers) handlers.requestGuildMembers(this, d);
+        else if (op === GatewayOpcodes.PresenceUpdate) handlers.presenceUpdate(this, d);
+        else if (op === GatewayOpcodes.VoiceStateUpdate) handlers.voiceStateUpdate(this, d);
         return;
       default:
         this.close(CloseCode.UnknownOpcode);

@@ -1,4 +1,5 @@
-/** What reaches which session: shards, intents, MESSAGE_CONTENT, runtime guilds, zlib-stream framing. */
+/** What reaches which session: shards, intents, MESSAGE_CONTENT, runtime guilds, zlib-stream framing.
+ * Sessions log in back to back, so the session start limit is off here (tested in sessionStart.test.ts). */
 
 import { constants, inflateSync } from 'node:zlib';
 import { shardIdOf } from '@shardwire/core';
@@ -18,7 +19,7 @@ describe('gateway dispatch', () => {
   });
 
   it('puts each guild on shard (id >> 22) % count, in READY and as GUILD_CREATE', async () => {
-    h = await startHarness({ guilds: 12, seed: 3 });
+    h = await startHarness({ rateLimits: false, guilds: 12, seed: 3 });
     const shards = await Promise.all([0, 1, 2].map((id) => h.login(undefined, { shard: [id, 3] })));
     const all = new Set<string>();
     shards.forEach((client, shardId) => {
@@ -39,7 +40,7 @@ describe('gateway dispatch', () => {
   });
 
   it('dispatches a guild created at run time as GUILD_CREATE on its shard only', async () => {
-    h = await startHarness();
+    h = await startHarness({ rateLimits: false });
     const [zero, one] = await Promise.all([0, 1].map((id) => h.login(undefined, { shard: [id, 2] })));
     const created = (
       await h.control('POST', '/guilds', { name: 'late guild', channels: 2, roles: 1, members: 3 })
@@ -60,7 +61,7 @@ describe('gateway dispatch', () => {
   });
 
   it('filters by intents and blanks content without MESSAGE_CONTENT unless the bot is mentioned', async () => {
-    h = await startHarness({ guilds: 1 });
+    h = await startHarness({ rateLimits: false, guilds: 1 });
     const full = await h.login(undefined, { intents: GUILDS | GUILD_MESSAGES | MESSAGE_CONTENT });
     const noContent = await h.login(undefined, { intents: GUILDS | GUILD_MESSAGES });
     const guildsOnly = await h.login(undefined, { intents: GUILDS });
@@ -92,7 +93,7 @@ describe('gateway dispatch', () => {
   });
 
   it('sends GUILD_MEMBER_* only with GUILD_MEMBERS, and every member in GUILD_CREATE only with GUILD_PRESENCES', async () => {
-    h = await startHarness({ guilds: 1 });
+    h = await startHarness({ rateLimits: false, guilds: 1 });
     const members = await h.login(undefined, { intents: GUILDS | GUILD_MEMBERS | GUILD_PRESENCES });
     const plain = await h.login(undefined, { intents: GUILDS });
     const guild = members.dispatches('GUILD_CREATE')[0]!.d;
@@ -111,7 +112,7 @@ describe('gateway dispatch', () => {
   });
 
   it('without GUILDS the guilds stay unavailable: no GUILD_CREATE', async () => {
-    h = await startHarness({ guilds: 2 });
+    h = await startHarness({ rateLimits: false, guilds: 2 });
     const client = await h.login(undefined, { intents: GUILD_MESSAGES });
     expect(client.dispatches('READY')[0]!.d.guilds).toHaveLength(2);
     client.send({ op: 1, d: null });
@@ -120,7 +121,7 @@ describe('gateway dispatch', () => {
   });
 
   it('frames zlib-stream: one deflate context, every message ending in 00 00 ff ff', async () => {
-    h = await startHarness({ guilds: 2 });
+    h = await startHarness({ rateLimits: false, guilds: 2 });
     const client = await h.connect({ query: '?v=10&encoding=json&compress=zlib-stream', zlib: true });
     const frames: Buffer[] = [];
     client.ws.on('message', (data: Buffer) => frames.push(Buffer.from(data)));
@@ -133,7 +134,7 @@ describe('gateway dispatch', () => {
   });
 
   it('answers heartbeats with HEARTBEAT_ACK and op 8 with GUILD_MEMBERS_CHUNK', async () => {
-    h = await startHarness({ guilds: 1 });
+    h = await startHarness({ rateLimits: false, guilds: 1 });
     const client = await h.login(undefined, { intents: GUILDS | GUILD_MEMBERS });
     client.send({ op: 1, d: client.lastSeq() });
     await client.until(() => client.received.find((p) => p.op === 11));
@@ -145,7 +146,7 @@ describe('gateway dispatch', () => {
   });
 
   it('requesting every member without GUILD_MEMBERS → 4013', async () => {
-    h = await startHarness({ guilds: 1 });
+    h = await startHarness({ rateLimits: false, guilds: 1 });
     const client = await h.login(undefined, { intents: GUILDS });
     client.send({ op: 8, d: { guild_id: client.dispatches('GUILD_CREATE')[0]!.d.id, query: '', limit: 0 } });
     expect(await client.closed()).toBe(4013);
@@ -154,7 +155,7 @@ describe('gateway dispatch', () => {
 
 describe('gateway dispatch caveats', () => {
   it('sends GUILD_MEMBER_UPDATE about the bot itself without GUILD_MEMBERS', async () => {
-    const h = await startHarness({ guilds: 1 });
+    const h = await startHarness({ rateLimits: false, guilds: 1 });
     try {
       const client = await h.login(undefined, { intents: 1 });
       const guildId = client.dispatches('GUILD_CREATE')[0]!.d.id;
@@ -171,7 +172,7 @@ describe('gateway dispatch caveats', () => {
 
 describe('payload compression', () => {
   it('deflates each payload on its own after IDENTIFY compress: true, and not under zlib-stream', async () => {
-    const h = await startHarness({ guilds: 1 });
+    const h = await startHarness({ rateLimits: false, guilds: 1 });
     try {
       const plain = await h.connect();
       const frames: Buffer[] = [];

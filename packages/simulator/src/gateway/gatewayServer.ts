@@ -10,8 +10,8 @@ import type { SimStats } from '../stats.js';
 import { CloseCode, clientCloseEndsSession, keepsSessionResumable } from './closeCodes.js';
 import { payloadZlibEncoder, plainEncoder, transportEncoder } from './compression.js';
 import { type ConnectionHandlers, GatewayConnection } from './connection.js';
+import type { CommandResult, GuildCommands } from './guildCommands.js';
 import { disallowedIntents, parseIdentify, parseResume } from './identify.js';
-import { memberChunks } from './memberChunks.js';
 import { buildGuildCreate, buildReady } from './payloads.js';
 import { GatewaySession } from './session.js';
 import type { SessionRegistry } from './sessionRegistry.js';
@@ -26,6 +26,7 @@ export interface GatewayServerOptions {
   sessions: SessionRegistry;
   stats: SimStats;
   startLimits: SessionStartLimits;
+  commands: GuildCommands;
   clock: Clock;
   logger: Logger;
   heartbeatIntervalMs: number;
@@ -97,6 +98,14 @@ export class GatewayServer implements ConnectionHandlers {
       connection.close(CloseCode.ShardingRequired);
       return;
     }
+    const verdict = this.options.startLimits.tryIdentify(bot.user.id, shard[0]);
+    if (verdict !== 'ok') {
+      // Too many IDENTIFYs in this shard's max_concurrency bucket, or no session starts left today.
+      stats.refusedIdentifies.set(verdict, (stats.refusedIdentifies.get(verdict) ?? 0) + 1);
+      this.options.logger.debug({ bot: bot.user.id, shard, verdict }, 'identify refused');
+      connection.sendOp(GatewayOpcodes.InvalidSession, false);
+      return;
+    }
     const session = new GatewaySession(
       randomBytes(16).toString('hex'),
       bot,
@@ -109,7 +118,6 @@ export class GatewayServer implements ConnectionHandlers {
     this.#attach(connection, session);
     if (compress) connection.usePayloadCompression(payloadZlibEncoder);
     stats.identifies++;
-    this.options.startLimits.take(bot.user.id);
     this.options.logger.debug({ bot: bot.user.id, shard, session: session.id }, 'identified');
     session.dispatch('READY', buildReady(store, bot, session.id, this.options.gatewayUrl(), shard));
     // Without GUILDS the guilds stay unavailable: Discord sends no GUILD_CREATE.
@@ -162,14 +170,22 @@ export class GatewayServer implements ConnectionHandlers {
   }
 
   requestGuildMembers(connection: GatewayConnection, d: unknown): void {
+    this.#command(connection, (session) => this.options.commands.requestGuildMembers(session, d));
+  }
+
+  presenceUpdate(connection: GatewayConnection, d: unknown): void {
+    this.#command(connection, (session) => this.options.commands.presenceUpdate(session, d));
+  }
+
+  voiceStateUpdate(connection: GatewayConnection, d: unknown): void {
+    this.#command(connection, (session) => this.options.commands.voiceStateUpdate(session, d));
+  }
+
+  #command(connection: GatewayConnection, run: (session: GatewaySession) => CommandResult): void {
     const session = connection.session;
     if (!session) return;
-    const result = memberChunks(this.options.store, session.bot.user.id, session.intents, d);
-    if (!result.ok) {
-      connection.close(result.code, result.reason);
-      return;
-    }
-    for (const chunk of result.value) session.dispatch('GUILD_MEMBERS_CHUNK', chunk);
+    const result = run(session);
+    if (!result.ok) connection.close(result.code, result.reason);
   }
 
   closed(connection: GatewayConnection, code: number, byServer: boolean): void {

@@ -32,6 +32,17 @@ const GUILD_EVENTS: Record<string, number> = {
   MESSAGE_DELETE: GatewayIntentBits.GuildMessages,
   MESSAGE_DELETE_BULK: GatewayIntentBits.GuildMessages,
   TYPING_START: GatewayIntentBits.GuildMessageTyping,
+  MESSAGE_REACTION_ADD: GatewayIntentBits.GuildMessageReactions,
+  MESSAGE_REACTION_REMOVE: GatewayIntentBits.GuildMessageReactions,
+  MESSAGE_REACTION_REMOVE_ALL: GatewayIntentBits.GuildMessageReactions,
+  MESSAGE_REACTION_REMOVE_EMOJI: GatewayIntentBits.GuildMessageReactions,
+  VOICE_STATE_UPDATE: GatewayIntentBits.GuildVoiceStates,
+  GUILD_BAN_ADD: GatewayIntentBits.GuildModeration,
+  GUILD_BAN_REMOVE: GatewayIntentBits.GuildModeration,
+  GUILD_EMOJIS_UPDATE: GatewayIntentBits.GuildExpressions,
+  THREAD_LIST_SYNC: GatewayIntentBits.Guilds,
+  THREAD_MEMBER_UPDATE: GatewayIntentBits.Guilds,
+  THREAD_MEMBERS_UPDATE: GatewayIntentBits.GuildMembers,
 };
 
 const DM_EVENTS: Record<string, number> = {
@@ -39,6 +50,8 @@ const DM_EVENTS: Record<string, number> = {
   MESSAGE_UPDATE: GatewayIntentBits.DirectMessages,
   MESSAGE_DELETE: GatewayIntentBits.DirectMessages,
   TYPING_START: GatewayIntentBits.DirectMessageTyping,
+  MESSAGE_REACTION_ADD: GatewayIntentBits.DirectMessageReactions,
+  MESSAGE_REACTION_REMOVE: GatewayIntentBits.DirectMessageReactions,
 };
 
 /** The intent bit an event needs (0 = always sent: READY, RESUMED, GUILD_MEMBERS_CHUNK...). */
