@@ -89,11 +89,11 @@ export class InvalidRequestGuard implements RequestGuard {
   }
 
   record(route: Route, identity: string, status: number, headers: HeaderSource): void {
-    const scope = headerValue(headers, 'x-ratelimit-scope');
+    if (status < 401) return; // the common case, without a header lookup
     const invalid =
       status === 401 ||
       status === 403 ||
-      (status === 429 && scope !== 'shared') ||
+      (status === 429 && headerValue(headers, 'x-ratelimit-scope') !== 'shared') ||
       (status === 404 && route.webhookWithToken);
     if (!invalid) return;
     const now = this.#clock.now();
