@@ -66,7 +66,11 @@ export class RedisStore implements Store {
     }
     const results = await this.#send(commands);
     const deltas = plan.deltas(results.slice(0, plan.probes.length));
-    if (deltas.size > 0) this.#refs = this.#countUsers(deltas);
+    if (deltas.size > 0) {
+      // Writes of other shards may be in flight too: keep every pending count in the chain.
+      const counting = this.#countUsers(deltas);
+      this.#refs = Promise.all([this.#refs, counting]).then(() => undefined);
+    }
   }
 
   /** Resolves when the user counts of the writes so far are applied. */
