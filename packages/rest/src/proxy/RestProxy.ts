@@ -80,11 +80,14 @@ export class RestProxy {
     this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.#route(req, res));
   }
 
+  /** Listens; resolves to the proxy's base URL (append `/api`). */
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     this.server.listen(port, host);
     await once(this.server, 'listening');
     const address = this.server.address() as AddressInfo;
-    return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    // Bound to every interface: name one a caller on this machine can reach.
+    const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+    return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${address.port}`;
   }
 
   /** Stops accepting, lets answers in progress finish (up to `graceMs`), then closes what is left. */
