@@ -42,6 +42,27 @@ describe('zlib-stream', () => {
     inflater.close();
   });
 
+  it('decodes frames that arrive together (one batched write), payloads cut across frames', async () => {
+    const messages = Array.from({ length: 300 }, (_, i) =>
+      JSON.stringify({
+        op: 0,
+        s: i,
+        t: 'MESSAGE_CREATE',
+        d: { content: `{"tricky": "}{\\" ${i}`, n: 'x'.repeat(i * 50) },
+      }),
+    );
+    const frames = await deflateStream(messages);
+    const inflater = createInflater('zlib-stream')!;
+    const pieces = frames.flatMap((frame, i) =>
+      i % 3 === 0 ? [frame.subarray(0, 7), frame.subarray(7)] : [frame],
+    );
+    const decoded = (await Promise.all(pieces.map((piece) => inflater.push(piece)))).filter(
+      (t) => t !== null,
+    );
+    expect(decoded).toEqual(messages);
+    inflater.close();
+  });
+
   it('rejects corrupt input', async () => {
     const inflater = createInflater('zlib-stream')!;
     await expect(

@@ -1,6 +1,7 @@
 /** `compress=zlib-stream`: one zlib context per connection; a payload ends with the Z_SYNC_FLUSH suffix. */
 import { constants, createInflate, type Inflate } from 'node:zlib';
 import type { Inflater } from './Inflater.js';
+import { splitPayloads } from './splitPayloads.js';
 
 const SUFFIX = [0x00, 0x00, 0xff, 0xff] as const;
 
@@ -15,47 +16,109 @@ export function endsWithSyncFlush(chunk: Uint8Array): boolean {
   );
 }
 
+interface Waiting {
+  complete: boolean;
+  resolve: (text: string | null) => void;
+  reject: (err: Error) => void;
+}
+
 /**
- * Frames are written to zlib as they arrive, without waiting for the previous one: zlib works through
- * them on the thread pool while the main thread handles earlier payloads. Writes complete in order,
- * and a write's output is pushed before its callback runs, so each callback closes one payload.
+ * Frames that arrive together are written to zlib as one chunk: node:zlib's asynchronous inflate
+ * costs a thread-pool round trip per write, which would cap a shard at a few ten thousand payloads
+ * per second. The inflated text of a batch is cut into payloads at their top-level ends; each frame
+ * that ends with the Z_SYNC_FLUSH suffix closes exactly one payload, in order.
  */
 export class ZlibStreamInflater implements Inflater {
   readonly #inflate: Inflate;
   #out: Buffer[] = [];
   #error: Error | undefined;
-  /** Rejects the pushes in progress: after a zlib error their write callbacks may never run. */
-  readonly #pending = new Set<(err: Error) => void>();
+  #batch: Uint8Array[] = [];
+  #waiting: Waiting[] = [];
+  /** The frames of the write under way; on a zlib error its callback may never run. */
+  #inFlight: Waiting[] = [];
+  #writing = false;
+  #scheduled = false;
+  /** Text of a payload whose end has not arrived yet. */
+  #carry = '';
 
   constructor() {
-    this.#inflate = createInflate({ chunkSize: 64 * 1024, flush: constants.Z_SYNC_FLUSH });
+    this.#inflate = createInflate({ chunkSize: 256 * 1024, flush: constants.Z_SYNC_FLUSH });
     this.#inflate.on('data', (data: Buffer) => this.#out.push(data));
-    this.#inflate.on('error', (err: Error) => {
-      this.#error = err;
-      for (const fail of this.#pending) fail(err);
-      this.#pending.clear();
-    });
+    this.#inflate.on('error', (err: Error) => this.#fail(err));
   }
 
   push(chunk: Uint8Array): Promise<string | null> {
     if (this.#error) return Promise.reject(this.#error);
-    const complete = endsWithSyncFlush(chunk);
     return new Promise((resolve, reject) => {
-      this.#pending.add(reject);
-      this.#inflate.write(chunk, (err) => {
-        this.#pending.delete(reject);
-        if (err ?? this.#error) return reject(err ?? this.#error);
-        if (!complete) return resolve(null);
-        const text = this.#out.length === 1 ? this.#out[0]!.toString() : Buffer.concat(this.#out).toString();
-        this.#out = [];
-        resolve(text);
-      });
+      this.#batch.push(chunk);
+      this.#waiting.push({ complete: endsWithSyncFlush(chunk), resolve, reject });
+      if (!this.#writing && !this.#scheduled) {
+        this.#scheduled = true;
+        // Frames of one socket read arrive in one turn: write them together after it.
+        queueMicrotask(() => {
+          this.#scheduled = false;
+          this.#write();
+        });
+      }
     });
   }
 
   close(): void {
     this.#out = [];
-    this.#pending.clear();
+    this.#batch = [];
+    this.#waiting = [];
     this.#inflate.destroy();
+  }
+
+  #write(): void {
+    if (this.#writing || this.#batch.length === 0 || this.#error) return;
+    const frames = this.#batch;
+    const waiting = this.#waiting;
+    this.#batch = [];
+    this.#waiting = [];
+    this.#writing = true;
+    this.#inFlight = waiting;
+    const input = frames.length === 1 ? frames[0]! : Buffer.concat(frames);
+    this.#inflate.write(input, (err) => {
+      this.#writing = false;
+      this.#inFlight = [];
+      if (err || this.#error) return this.#fail(err ?? this.#error!, waiting);
+      try {
+        this.#settle(waiting);
+      } catch (cut) {
+        return this.#fail(cut as Error, waiting);
+      }
+      this.#write();
+    });
+  }
+
+  /** Hands each payload of the inflated text to the frame that completed it. */
+  #settle(waiting: Waiting[]): void {
+    const inflated = this.#out.length === 1 ? this.#out[0]!.toString() : Buffer.concat(this.#out).toString();
+    this.#out = [];
+    const closing = waiting.filter((w) => w.complete).length;
+    let payloads: string[];
+    if (closing === 1 && waiting.at(-1)!.complete) {
+      // The usual case: one payload ends with this batch, no need to cut.
+      payloads = [this.#carry + inflated];
+      this.#carry = '';
+    } else {
+      const split = splitPayloads(this.#carry + inflated);
+      payloads = split.payloads;
+      this.#carry = split.rest;
+      if (payloads.length !== closing) {
+        throw new Error(`zlib-stream: ${closing} payload ends but ${payloads.length} payloads inflated`);
+      }
+    }
+    let next = 0;
+    for (const w of waiting) w.resolve(w.complete ? payloads[next++]! : null);
+  }
+
+  #fail(err: Error, waiting: Waiting[] = []): void {
+    this.#error ??= err;
+    for (const w of new Set([...waiting, ...this.#inFlight, ...this.#waiting])) w.reject(this.#error);
+    this.#waiting = [];
+    this.#inFlight = [];
+    this.#batch = [];
   }
 }
