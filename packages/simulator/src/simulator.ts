@@ -17,6 +17,7 @@ import { IdSource } from './state/idSource.js';
 import { createRandom } from './state/random.js';
 import { Store } from './state/store.js';
 import { SimStats } from './stats.js';
+import { LoadGenerator } from './world/loadGenerator.js';
 import { World } from './world/world.js';
 
 export interface SimulatorOptions {
@@ -135,6 +136,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     maxBufferedPerSession: options.maxBufferedPerSession ?? 10_000,
     gatewayUrl: () => gatewayUrl,
   });
+  const load = new LoadGenerator(store, dispatcher, sessions, stats, createRandom(), clock);
   const app = await createHttpServer({
     logger,
     stats,
@@ -154,6 +156,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         baseUrl: () => baseUrl,
         rest: { enabled: rateLimitsOn, scale, limiter, invalid, outage },
         startLimits,
+        load,
       }),
   });
   app.server.on('upgrade', (request, socket, head) => gateway.handleUpgrade(request, socket, head));
@@ -180,6 +183,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     world,
     close: () => {
       closing ??= (async () => {
+        load.stop();
         await gateway.close();
         await app.close();
       })();

@@ -1,7 +1,34 @@
 /** Counters behind `GET /_sim/stats`. */
 import { getOrCreate } from './state/maps.js';
 
+/** Counters of one shard (bot, shard id and count), kept across its sessions. */
+export interface ShardCounters {
+  bot: string;
+  shard: number;
+  shardCount: number;
+  /** Events `/_sim/load` made for guilds on this shard. */
+  generated: number;
+  identifies: number;
+  resumes: number;
+}
+
 export class SimStats {
+  /** "bot/shard/count" → counters. */
+  readonly shards = new Map<string, ShardCounters>();
+
+  shard(session: { bot: { user: { id: string } }; shard: readonly [number, number] }): ShardCounters {
+    const bot = session.bot.user.id;
+    const [shard, shardCount] = session.shard;
+    return getOrCreate(this.shards, `${bot}/${shard}/${shardCount}`, () => ({
+      bot,
+      shard,
+      shardCount,
+      generated: 0,
+      identifies: 0,
+      resumes: 0,
+    }));
+  }
+
   identifies = 0;
   resumes = 0;
   /** IDENTIFYs answered with op 9 by reason (`concurrency`, `exhausted`). */

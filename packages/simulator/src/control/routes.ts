@@ -7,10 +7,12 @@ import type { SessionStartLimits } from '../gateway/sessionStartLimit.js';
 import { Errors, fieldError, parseBody } from '../rest/errors.js';
 import { intParam, snowflakeParam } from '../rest/query.js';
 import type { BotRecord, GuildRecord } from '../state/records.js';
-import type { SimStats } from '../stats.js';
+import type { ShardCounters, SimStats } from '../stats.js';
+import type { LoadGenerator } from '../world/loadGenerator.js';
 import { createMessage } from '../world/messages.js';
 import type { World } from '../world/world.js';
 import { faultRoutes } from './faults.js';
+import { loadRoutes } from './load.js';
 import { type RestControl, restControlRoutes, restStatsJson } from './restControl.js';
 import {
   botLimitsSchema,
@@ -27,6 +29,7 @@ export interface ControlOptions {
   baseUrl(): string;
   rest: RestControl;
   startLimits: SessionStartLimits;
+  load: LoadGenerator;
 }
 
 export function botJson(bot: BotRecord) {
@@ -56,6 +59,7 @@ export function controlRoutes(app: FastifyInstance, options: ControlOptions): vo
   };
 
   restControlRoutes(app, options.rest);
+  loadRoutes(app, options.load);
   const setBotLimits = (botId: string, body: z.output<typeof botLimitsSchema>) => {
     if (body.globalRateLimit !== undefined) options.rest.limiter.setGlobalLimit(botId, body.globalRateLimit);
     options.startLimits.configure(botId, {
@@ -179,6 +183,8 @@ export function controlRoutes(app: FastifyInstance, options: ControlOptions): vo
       dispatched: session.dispatched,
       seq: session.seq,
     })),
+    perShard: perShardJson(stats, sessions),
+    load: options.load.status(),
     rest: stats.restJson(),
     rateLimits: restStatsJson(stats, options.rest),
   }));
@@ -194,4 +200,21 @@ export function controlRoutes(app: FastifyInstance, options: ControlOptions): vo
       throw Errors.notFound();
     },
   );
+}
+
+/** One row per shard (bot, shard id, shard count): events generated for it, dispatched, last seq, IDENTIFYs, RESUMEs. */
+function perShardJson(stats: SimStats, sessions: SessionRegistry) {
+  const rows = new Map<string, ShardCounters & { dispatched: number; seq: number; sessions: number }>();
+  for (const [key, counters] of stats.shards)
+    rows.set(key, { ...counters, dispatched: 0, seq: 0, sessions: 0 });
+  for (const session of sessions.all()) {
+    const counters = stats.shard(session);
+    const key = `${counters.bot}/${counters.shard}/${counters.shardCount}`;
+    const row = rows.get(key) ?? { ...counters, dispatched: 0, seq: 0, sessions: 0 };
+    row.dispatched += session.dispatched;
+    row.seq = Math.max(row.seq, session.seq);
+    row.sessions++;
+    rows.set(key, row);
+  }
+  return [...rows.values()];
 }

@@ -118,6 +118,7 @@ export class GatewayServer implements ConnectionHandlers {
     this.#attach(connection, session);
     if (compress) connection.usePayloadCompression(payloadZlibEncoder);
     stats.identifies++;
+    stats.shard(session).identifies++;
     this.options.logger.debug({ bot: bot.user.id, shard, session: session.id }, 'identified');
     session.dispatch('READY', buildReady(store, bot, session.id, this.options.gatewayUrl(), shard));
     // Without GUILDS the guilds stay unavailable: Discord sends no GUILD_CREATE.
@@ -165,6 +166,7 @@ export class GatewayServer implements ConnectionHandlers {
     this.#attach(connection, session);
     sessions.resumed(session);
     stats.resumes++;
+    stats.shard(session).resumes++;
     for (const payload of missed) connection.send(payload);
     session.dispatch('RESUMED', { _trace: ['["shardwire-simulator",{"micros":0}]'] });
   }

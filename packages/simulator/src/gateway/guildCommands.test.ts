@@ -14,7 +14,8 @@ describe('gateway guild commands', () => {
   const twoBots = async (options = {}) => {
     h = await startHarness({ guilds: 0, ...options });
     const other = (await h.control('POST', '/bots', { username: 'other' })).body;
-    const guild = (await h.control('POST', '/guilds', { bots: [h.sim.defaultBot.id, other.id], members: 3 })).body;
+    const guild = (await h.control('POST', '/guilds', { bots: [h.sim.defaultBot.id, other.id], members: 3 }))
+      .body;
     const a = await h.login(h.sim.defaultBot.token, { intents: INTENTS });
     const b = await h.login(other.token, { intents: INTENTS });
     return { a, b, guild, other };
@@ -22,7 +23,10 @@ describe('gateway guild commands', () => {
 
   it('op 3 sends PRESENCE_UPDATE to the other bots of the guilds on the shard, not to the sender', async () => {
     const { a, b, guild } = await twoBots();
-    a.send({ op: 3, d: { since: null, activities: [{ name: 'tests', type: 0 }], status: 'dnd', afk: false } });
+    a.send({
+      op: 3,
+      d: { since: null, activities: [{ name: 'tests', type: 0 }], status: 'dnd', afk: false },
+    });
     const update = await b.dispatch('PRESENCE_UPDATE');
     expect(update.d).toEqual({
       user: { id: h.sim.defaultBot.id },
@@ -43,7 +47,10 @@ describe('gateway guild commands', () => {
     const { a, b, guild } = await twoBots();
     const voice = await h.rest()('POST', `/guilds/${guild.id}/channels`, { name: 'voice', type: 2 });
     expect(voice.status).toBe(201);
-    a.send({ op: 4, d: { guild_id: guild.id, channel_id: voice.body.id, self_mute: true, self_deaf: false } });
+    a.send({
+      op: 4,
+      d: { guild_id: guild.id, channel_id: voice.body.id, self_mute: true, self_deaf: false },
+    });
     const own = await a.dispatch('VOICE_STATE_UPDATE');
     expect(own.d).toMatchObject({
       guild_id: guild.id,
@@ -53,10 +60,16 @@ describe('gateway guild commands', () => {
       self_deaf: false,
     });
     expect(own.d.session_id).toBe(a.dispatches('READY')[0]!.d.session_id);
-    expect((await a.dispatch('VOICE_SERVER_UPDATE')).d).toMatchObject({ guild_id: guild.id, token: expect.any(String) });
+    expect((await a.dispatch('VOICE_SERVER_UPDATE')).d).toMatchObject({
+      guild_id: guild.id,
+      token: expect.any(String),
+    });
     expect((await b.dispatch('VOICE_STATE_UPDATE')).d.channel_id).toBe(voice.body.id);
     // A text channel is ignored; leaving sends channel_id null.
-    a.send({ op: 4, d: { guild_id: guild.id, channel_id: guild.channels[0].id, self_mute: false, self_deaf: false } });
+    a.send({
+      op: 4,
+      d: { guild_id: guild.id, channel_id: guild.channels[0].id, self_mute: false, self_deaf: false },
+    });
     a.send({ op: 4, d: { guild_id: guild.id, channel_id: null, self_mute: false, self_deaf: false } });
     await b.until(() => b.dispatches('VOICE_STATE_UPDATE').length === 2);
     expect(b.dispatches('VOICE_STATE_UPDATE')[1]!.d.channel_id).toBeNull();
@@ -65,7 +78,8 @@ describe('gateway guild commands', () => {
   it('op 8 for every member: once per guild per 30 s, then RATE_LIMITED; queries are not limited', async () => {
     const clock = new ManualClock(Date.now());
     const { a, guild } = await twoBots({ clock });
-    const request = (d: Record<string, unknown>) => a.send({ op: 8, d: { guild_id: guild.id, limit: 0, ...d } });
+    const request = (d: Record<string, unknown>) =>
+      a.send({ op: 8, d: { guild_id: guild.id, limit: 0, ...d } });
     request({ query: '', nonce: 'one' });
     const chunk = await a.dispatch('GUILD_MEMBERS_CHUNK', (d) => d.nonce === 'one');
     expect(chunk.d).toMatchObject({ chunk_index: 0, chunk_count: 1 });

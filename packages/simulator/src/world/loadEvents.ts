@@ -1,0 +1,126 @@
+/** Realistic dispatch payloads for synthetic load: messages, typing, reactions, presences in a guild. */
+import type { SnowflakeGenerator } from '@shardwire/core';
+import { makeMessage } from '../state/factories.js';
+import type { Random } from '../state/random.js';
+import type { GuildRecord } from '../state/records.js';
+import type { Store } from '../state/store.js';
+
+export const LOAD_EVENTS = [
+  'MESSAGE_CREATE',
+  'TYPING_START',
+  'MESSAGE_REACTION_ADD',
+  'PRESENCE_UPDATE',
+] as const;
+export type LoadEvent = (typeof LOAD_EVENTS)[number];
+
+/** The default mix: mostly messages, as in a busy bot's guilds. */
+export const DEFAULT_MIX: Record<LoadEvent, number> = {
+  MESSAGE_CREATE: 0.6,
+  TYPING_START: 0.25,
+  MESSAGE_REACTION_ADD: 0.1,
+  PRESENCE_UPDATE: 0.05,
+};
+
+const WORDS = [
+  'hello',
+  'shard',
+  'ping',
+  'gg',
+  'anyone',
+  'up',
+  'for',
+  'a',
+  'game',
+  'tonight',
+  'lol',
+  'nice',
+  'bot',
+];
+const EMOJIS = ['👍', '🔥', '😂', '🎉', '❤️'];
+const STATUSES = ['online', 'idle', 'dnd'] as const;
+
+/** The ids of a guild's channels and human members, cached per guild (guilds rarely change during a load). */
+export interface GuildPick {
+  channels: string[];
+  humans: string[];
+}
+
+export function guildPick(store: Store, guild: GuildRecord): GuildPick {
+  const humans: string[] = [];
+  for (const id of guild.members.keys()) if (!store.users.get(id)?.bot) humans.push(id);
+  return { channels: [...guild.channelIds], humans };
+}
+
+/** One event's data for `guild`, or undefined when the guild has no channel or member to use. */
+export function buildLoadEvent(
+  kind: LoadEvent,
+  store: Store,
+  guild: GuildRecord,
+  pick: GuildPick,
+  ids: SnowflakeGenerator,
+  random: Random,
+  nowMs: number,
+): unknown {
+  const channelId = pick.channels[random.int(pick.channels.length)];
+  const userId = pick.humans[random.int(pick.humans.length)];
+  if (channelId === undefined || userId === undefined) return undefined;
+  const user = store.users.get(userId);
+  const member = guild.members.get(userId)?.member;
+  if (!user || !member) return undefined;
+  const guildId = guild.guild.id;
+  switch (kind) {
+    case 'MESSAGE_CREATE': {
+      const words = Array.from({ length: 1 + random.int(12) }, () => WORDS[random.int(WORDS.length)]);
+      return {
+        ...makeMessage({
+          id: ids.next(),
+          channelId,
+          author: user,
+          content: words.join(' '),
+          timestamp: new Date(nowMs).toISOString(),
+        }),
+        guild_id: guildId,
+        member,
+      };
+    }
+    case 'TYPING_START':
+      return {
+        channel_id: channelId,
+        guild_id: guildId,
+        user_id: userId,
+        timestamp: Math.floor(nowMs / 1000),
+        member: { ...member, user },
+      };
+    case 'MESSAGE_REACTION_ADD':
+      return {
+        user_id: userId,
+        channel_id: channelId,
+        message_id: ids.next(),
+        guild_id: guildId,
+        member: { ...member, user },
+        emoji: { id: null, name: EMOJIS[random.int(EMOJIS.length)] },
+        burst: false,
+        type: 0,
+      };
+    case 'PRESENCE_UPDATE': {
+      const status = STATUSES[random.int(STATUSES.length)]!;
+      return {
+        user: { id: userId },
+        guild_id: guildId,
+        status,
+        activities: [],
+        client_status: { desktop: status },
+      };
+    }
+  }
+}
+
+/** Picks an event kind by the mix's weights (which need not add up to 1). */
+export function pickKind(mix: ReadonlyArray<[LoadEvent, number]>, total: number, roll: number): LoadEvent {
+  let at = roll * total;
+  for (const [kind, weight] of mix) {
+    if (at < weight) return kind;
+    at -= weight;
+  }
+  return mix[mix.length - 1]![0];
+}

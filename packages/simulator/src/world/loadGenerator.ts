@@ -1,0 +1,143 @@
+/**
+ * `POST /_sim/load`: synthetic traffic at a steady rate, spread over every guild (and so over every
+ * shard), dispatched like real events but not stored (a minute at 50,000/s would be 3M messages).
+ */
+import { type Clock, SnowflakeGenerator } from '@shardwire/core';
+import type { Dispatcher } from '../gateway/dispatcher.js';
+import type { SessionRegistry } from '../gateway/sessionRegistry.js';
+import type { Random } from '../state/random.js';
+import type { GuildRecord } from '../state/records.js';
+import type { Store } from '../state/store.js';
+import type { SimStats } from '../stats.js';
+import {
+  buildLoadEvent,
+  DEFAULT_MIX,
+  type GuildPick,
+  guildPick,
+  type LoadEvent,
+  pickKind,
+} from './loadEvents.js';
+
+export interface LoadRequest {
+  eventsPerSecond: number;
+  seconds: number;
+  mix?: Partial<Record<LoadEvent, number>>;
+}
+
+export interface LoadStatus {
+  running: boolean;
+  eventsPerSecond: number;
+  seconds: number;
+  generated: number;
+  byEvent: Record<string, number>;
+  startedAt: number | null;
+  elapsedMs: number;
+}
+
+const TICK_MS = 10;
+/** Catch-up is capped so a stalled event loop does not burst a minute of events at once. */
+const MAX_TICK_BACKLOG_MS = 250;
+
+export class LoadGenerator {
+  readonly #ids: SnowflakeGenerator;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #guilds: GuildRecord[] = [];
+  readonly #picks = new Map<string, GuildPick>();
+  #mix: [LoadEvent, number][] = [];
+  #mixTotal = 0;
+  #status: LoadStatus = {
+    running: false,
+    eventsPerSecond: 0,
+    seconds: 0,
+    generated: 0,
+    byEvent: {},
+    startedAt: null,
+    elapsedMs: 0,
+  };
+  #owed = 0;
+  #lastTick = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly dispatcher: Dispatcher,
+    private readonly sessions: SessionRegistry,
+    private readonly stats: SimStats,
+    private readonly random: Random,
+    private readonly clock: Clock,
+  ) {
+    this.#ids = new SnowflakeGenerator(31n, 31n, () => clock.now());
+  }
+
+  status(): LoadStatus {
+    return { ...this.#status, byEvent: { ...this.#status.byEvent } };
+  }
+
+  /** Starts (or replaces) a load; `timers: false` leaves ticking to the caller (tests). */
+  start(request: LoadRequest, timers = true): LoadStatus {
+    this.stop();
+    const mix = { ...DEFAULT_MIX, ...(request.mix ? zeroed(request.mix) : {}) };
+    this.#mix = Object.entries(mix).filter(([, w]) => w > 0) as [LoadEvent, number][];
+    this.#mixTotal = this.#mix.reduce((sum, [, w]) => sum + w, 0);
+    this.#guilds = [...this.store.guilds.values()].filter((g) => g.botIds.size > 0);
+    this.#picks.clear();
+    const now = this.clock.now();
+    this.#status = {
+      running: this.#guilds.length > 0 && this.#mixTotal > 0,
+      eventsPerSecond: request.eventsPerSecond,
+      seconds: request.seconds,
+      generated: 0,
+      byEvent: {},
+      startedAt: now,
+      elapsedMs: 0,
+    };
+    this.#owed = 0;
+    this.#lastTick = now;
+    if (this.#status.running && timers) this.#timer = setInterval(() => this.tick(), TICK_MS);
+    return this.status();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#status.running = false;
+  }
+
+  /** Generates what is owed for the time since the last tick, up to the load's end. */
+  tick(): void {
+    if (!this.#status.running || this.#status.startedAt === null) return;
+    const now = this.clock.now();
+    const end = this.#status.startedAt + this.#status.seconds * 1000;
+    const until = Math.min(now, end);
+    const elapsed = Math.min(Math.max(0, until - this.#lastTick), MAX_TICK_BACKLOG_MS);
+    this.#lastTick = until;
+    this.#status.elapsedMs = until - this.#status.startedAt;
+    this.#owed += (elapsed * this.#status.eventsPerSecond) / 1000;
+    const count = Math.floor(this.#owed);
+    this.#owed -= count;
+    for (let i = 0; i < count; i++) this.#emitOne(now);
+    if (now >= end) this.stop();
+  }
+
+  #emitOne(now: number): void {
+    const guild = this.#guilds[this.random.int(this.#guilds.length)]!;
+    if (!this.store.guilds.has(guild.guild.id)) return;
+    let pick = this.#picks.get(guild.guild.id);
+    if (!pick) {
+      pick = guildPick(this.store, guild);
+      this.#picks.set(guild.guild.id, pick);
+    }
+    const kind = pickKind(this.#mix, this.#mixTotal, this.random.next());
+    const data = buildLoadEvent(kind, this.store, guild, pick, this.#ids, this.random, now);
+    if (data === undefined) return;
+    this.#status.generated++;
+    this.#status.byEvent[kind] = (this.#status.byEvent[kind] ?? 0) + 1;
+    for (const botId of guild.botIds)
+      for (const session of this.sessions.forGuild(botId, guild.shardKey))
+        this.stats.shard(session).generated++;
+    this.dispatcher.toGuild(guild.guild.id, kind, data);
+  }
+}
+
+function zeroed(mix: Partial<Record<LoadEvent, number>>): Record<LoadEvent, number> {
+  return { MESSAGE_CREATE: 0, TYPING_START: 0, MESSAGE_REACTION_ADD: 0, PRESENCE_UPDATE: 0, ...mix };
+}
