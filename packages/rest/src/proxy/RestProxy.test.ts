@@ -27,7 +27,7 @@ async function setup(fakeOptions: FakeDiscordOptions = {}, proxyOptions: RestPro
 }
 
 afterEach(async () => {
-  await proxy?.close();
+  await proxy?.close(200); // idle keep-alive sockets of the test client need no 2 s grace
   await fake?.close();
 });
 
