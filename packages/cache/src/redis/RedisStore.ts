@@ -18,6 +18,7 @@ import type {
 import type { KeyedEntity, Policy } from '../options.js';
 import type { MemberFields, Op, Store } from '../store/Store.js';
 import { Keys } from './keys.js';
+import { planReplacement } from './replaced.js';
 import { planMembership, USER_REF_SCRIPT } from './userRefs.js';
 import { type Command, commandsFor, type DropInfo } from './writes.js';
 
@@ -43,7 +44,7 @@ export class RedisStore implements Store {
   readonly keys: Keys;
   /** Round trips sent by `write` (for tests and metrics). */
   writeRoundTrips = 0;
-  /** The last write's user count changes; the next write waits for them, so one writer stays in order. */
+  /** The last writes' follow-ups (user counts, clean-up); the next write waits for them, so one writer stays in order. */
   #refs: Promise<void> = Promise.resolve();
 
   constructor(
@@ -59,35 +60,40 @@ export class RedisStore implements Store {
     await this.#refs;
     const drops = await this.#dropInfo(ops);
     const at = touched?.at ?? 0;
-    const plan = planMembership(ops, this.keys);
-    const commands = [...plan.probes, ...commandsFor(ops, this.keys, this.policy, drops, at)];
+    const membership = planMembership(ops, this.keys);
+    const replacement = planReplacement(ops, this.keys);
+    const probes = [...membership.probes, ...replacement.probes];
+    const commands = [...probes, ...commandsFor(ops, this.keys, this.policy, drops, at)];
     if (touched && SNOWFLAKE.test(touched.guildId)) {
       commands.push(['ZADD', this.keys.activity(), 'XX', at, touched.guildId]);
     }
     const results = await this.#send(commands);
-    const deltas = plan.deltas(results.slice(0, plan.probes.length));
-    if (deltas.size > 0) {
-      // Writes of other shards may be in flight too: keep every pending count in the chain.
-      const counting = this.#countUsers(deltas);
-      this.#refs = Promise.all([this.#refs, counting]).then(() => undefined);
+    const deltas = membership.deltas(results.slice(0, membership.probes.length));
+    const cleanup = replacement.cleanup(results.slice(membership.probes.length, probes.length));
+    if (deltas.size > 0 || cleanup.length > 0) {
+      // Writes of other shards may be in flight too: keep every pending follow-up in the chain.
+      const following = this.#followUp(deltas, cleanup);
+      this.#refs = Promise.all([this.#refs, following]).then(() => undefined);
     }
   }
 
-  /** Resolves when the user counts of the writes so far are applied. */
+  /** Resolves when the follow-ups of the writes so far are applied. */
   settled(): Promise<void> {
     return this.#refs;
   }
 
-  async #countUsers(deltas: Map<string, number>): Promise<void> {
+  /** User counts and clean-up that follow a write, off the dispatch's path. */
+  async #followUp(deltas: Map<string, number>, cleanup: Command[]): Promise<void> {
     const client = this.client as unknown as WithUserRefScript;
     try {
-      await Promise.all(
-        [...deltas].map(([id, delta]) =>
+      await Promise.all([
+        ...[...deltas].map(([id, delta]) =>
           client.shardwireUserRef(this.keys.users(id), this.keys.userRefs(id), id, delta),
         ),
-      );
+        ...cleanup.map(([name, ...args]) => this.client.call(name, ...args)),
+      ]);
     } catch (error) {
-      this.options.logger?.warn({ err: (error as Error).message }, 'cache: counting users failed');
+      this.options.logger?.warn({ err: (error as Error).message }, 'cache: follow-up of a write failed');
     }
   }
 

@@ -37,6 +37,20 @@ describe.skipIf(!url)('redis cache', () => {
     expect(raw!.toString('latin1')).not.toContain('{');
   });
 
+  it('a replacing GUILD_CREATE removes the index entries of channels that are gone', async () => {
+    const store = makeStore();
+    stores.push(store);
+    const cache = new StoreCache(store);
+    const g = guildCreate({ channels: 3 });
+    await cache.apply('GUILD_CREATE', g, 0);
+    const gone = g.channels[0]!.id;
+    expect(await store.client.hget(store.keys.channelIndex(gone), gone)).toBe(g.id);
+    await cache.apply('GUILD_CREATE', { ...g, channels: g.channels.slice(1) }, 0);
+    await store.settled();
+    expect(await store.client.hget(store.keys.channelIndex(gone), gone)).toBeNull();
+    expect(await store.client.hget(store.keys.channelIndex(g.channels[1]!.id), g.channels[1]!.id)).toBe(g.id);
+  });
+
   it('keeps each guild in one hash slot (cluster-safe keys)', () => {
     const store = makeStore();
     stores.push(store);

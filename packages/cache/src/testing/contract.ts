@@ -96,6 +96,17 @@ export function runCacheContract(name: string, makeCache: MakeCache): void {
       expect(await cache.guildCount()).toBe(1);
     });
 
+    it('a guild created again on another shard (resharding) counts on that shard only', async () => {
+      const cache = await make();
+      const g = guildCreate();
+      await cache.apply('GUILD_CREATE', g, 0);
+      await cache.apply('GUILD_CREATE', g, 2);
+      expect(await cache.guildCount(0)).toBe(0);
+      expect(await cache.guildCount(2)).toBe(1);
+      expect(await cache.guildIds(2)).toEqual([g.id]);
+      expect(await cache.guildCount()).toBe(1);
+    });
+
     it('an unavailable GUILD_CREATE (from READY) is counted and marked unavailable', async () => {
       const cache = await make();
       const id = snowflake();
