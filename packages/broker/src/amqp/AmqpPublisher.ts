@@ -1,7 +1,7 @@
 /**
  * Publishing with confirms, pipelined: every publish goes out at once and resolves on its own
- * confirm. While disconnected, publishes wait in a bounded buffer (the caller waits when it is
- * full) and go out again after reconnecting, with those sent but never confirmed.
+ * confirm. At most `limit` publishes are unconfirmed at once (sent or, while disconnected, held
+ * here); past that the caller waits. After a reconnect, what was never confirmed is sent again.
  */
 import type { Logger } from '@shardwire/core';
 import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
@@ -26,7 +26,6 @@ export class AmqpPublisher {
   readonly #outstanding = new Set<Pending>();
   #roomWaiters: (() => void)[] = [];
   #drained: (() => void)[] = [];
-  #blocked = false;
   #closed = false;
 
   constructor(
@@ -45,12 +44,7 @@ export class AmqpPublisher {
     const channel = await model.createConfirmChannel();
     channel.on('error', () => {});
     channel.on('close', () => this.#detach(channel));
-    channel.on('drain', () => {
-      this.#blocked = false;
-      this.#flush();
-    });
     this.#channel = channel;
-    this.#blocked = false;
     this.#flush();
   }
 
@@ -66,7 +60,7 @@ export class AmqpPublisher {
     options: Options.Publish,
   ): Promise<void> {
     if (this.#closed) throw new BrokerClosedError();
-    while (this.#buffer.length >= this.limit) {
+    while (this.pending >= this.limit) {
       await new Promise<void>((resolve) => this.#roomWaiters.push(resolve));
       if (this.#closed) throw new BrokerClosedError();
     }
@@ -108,13 +102,13 @@ export class AmqpPublisher {
 
   #flush(): void {
     const channel = this.#channel;
-    while (channel && !this.#blocked && this.#buffer.length > 0) {
+    // The window (`limit`) bounds what amqplib buffers, so its write-buffer signal is not needed.
+    while (channel && this.#buffer.length > 0) {
       const item = this.#buffer.shift()!;
       item.channel = channel;
       this.#outstanding.add(item);
-      let ok: boolean;
       try {
-        ok = channel.publish(item.exchange, item.routingKey, item.content, item.options, (err) =>
+        channel.publish(item.exchange, item.routingKey, item.content, item.options, (err) =>
           this.#settle(item, channel, err),
         );
       } catch (error) {
@@ -124,7 +118,6 @@ export class AmqpPublisher {
         this.onBroken(error instanceof Error ? error.message : String(error));
         return;
       }
-      if (!ok) this.#blocked = true;
     }
     this.#wakeRoom();
   }
@@ -166,7 +159,7 @@ export class AmqpPublisher {
   }
 
   #wakeRoom(): void {
-    while (this.#roomWaiters.length > 0 && this.#buffer.length < this.limit) this.#roomWaiters.shift()!();
+    while (this.#roomWaiters.length > 0 && this.pending < this.limit) this.#roomWaiters.shift()!();
   }
 
   #checkDrained(): void {

@@ -14,14 +14,18 @@ export const H = {
 } as const;
 
 export function publishOptions(options: PublishOptions, extra: Record<string, string> = {}): Options.Publish {
-  const headers: Record<string, string> = { ...options.headers, ...extra };
-  if (options.partitionKey !== undefined) headers[H.partitionKey] = options.partitionKey;
-  return {
+  const publish: Options.Publish = {
     persistent: true,
     contentType: 'application/json',
     messageId: options.messageId,
-    headers,
   };
+  // An empty headers table still costs encoding on every message: leave it out.
+  if (options.headers === undefined && options.partitionKey === undefined && Object.keys(extra).length === 0)
+    return publish;
+  const headers: Record<string, string> = { ...options.headers, ...extra };
+  if (options.partitionKey !== undefined) headers[H.partitionKey] = options.partitionKey;
+  publish.headers = headers;
+  return publish;
 }
 
 export interface Decoded {

@@ -13,7 +13,7 @@ interface Pending {
   subject: string;
   data: Uint8Array;
   msgID: string;
-  headers: MsgHdrs;
+  headers: MsgHdrs | undefined;
   routingKey: string;
   startedAt: number;
   attempts: number;
@@ -46,7 +46,7 @@ export class NatsPublisher {
     subject: string,
     data: Uint8Array,
     msgID: string,
-    headers: MsgHdrs,
+    headers: MsgHdrs | undefined,
     routingKey: string,
     countAsPublished = true,
   ): Promise<void> {
@@ -100,7 +100,11 @@ export class NatsPublisher {
     this.#inFlight++;
     item.attempts++;
     this.js
-      .publish(item.subject, item.data, { msgID: item.msgID, headers: item.headers, timeout: 5_000 })
+      .publish(
+        item.subject,
+        item.data,
+        item.headers ? { msgID: item.msgID, headers: item.headers } : { msgID: item.msgID },
+      )
       .then(
         () => {
           this.metrics.confirmed(performance.now() - item.startedAt);

@@ -20,7 +20,7 @@ export function runLossSuite(
     openPublisher: () => open(url),
     envelopes,
     consumers: 2,
-    ratePerSecond: fullLossRun ? undefined : 1_000,
+    ratePerSecond: fullLossRun ? 4_000 : 1_000,
     settleMs: fullLossRun ? 300_000 : 90_000,
   } satisfies Partial<LossOptions>;
   const timeout = fullLossRun ? 1_800_000 : 180_000;

@@ -1,0 +1,198 @@
+// `npm run bench -- broker`: publish-confirm throughput and end-to-end latency of 1 kB envelopes
+// for each backend, beside the same workload written directly on amqplib and nats (the limit).
+// Rounds alternate shardwire / raw so that a noisy machine hurts both alike (BENCHMARKS.md).
+import { randomBytes } from 'node:crypto';
+import { createBroker } from '@shardwire/broker';
+import { isCI, percentile, report } from '../lib/report.mjs';
+import { rawAmqp, rawNats } from './raw.mjs';
+
+const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const config = {
+  envelopeBytes: 1024,
+  publishes: isCI ? 5_000 : 30_000,
+  window: 1_000,
+  rounds: isCI ? 1 : 3,
+  e2eMessages: isCI ? 2_000 : 10_000,
+  e2eRatePerSecond: 2_000,
+};
+
+const pad = 'x'.repeat(1024);
+/** A 1 kB envelope (JSON) with the time it was published. */
+function envelope(i) {
+  const body = {
+    id: `e${i}`,
+    bot: '1',
+    shard: 0,
+    seq: i,
+    t: 'MESSAGE_CREATE',
+    receivedAt: 0,
+    at: 0,
+    d: { content: '' },
+  };
+  const room = config.envelopeBytes - JSON.stringify(body).length;
+  body.d.content = pad.slice(0, Math.max(0, room));
+  return body;
+}
+
+/** Publishes `count` envelopes with `window` in flight; returns envelopes per second. */
+async function throughput(publish, count) {
+  const inFlight = new Set();
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const p = publish(i);
+    inFlight.add(p);
+    p.finally(() => inFlight.delete(p));
+    if (inFlight.size >= config.window) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  return count / ((performance.now() - started) / 1000);
+}
+
+/** Publishes at a steady rate to a running consumer; returns publish→handler latencies in ms. */
+async function e2e(publish, startConsumer) {
+  const latencies = [];
+  let done;
+  const all = new Promise((resolve) => (done = resolve));
+  await startConsumer((body) => {
+    latencies.push(performance.now() - body.at);
+    if (latencies.length === config.e2eMessages) done();
+  });
+  const started = performance.now();
+  const pending = [];
+  for (let i = 0; i < config.e2eMessages; i++) {
+    const due = started + (i * 1000) / config.e2eRatePerSecond;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(publish(i, performance.now()));
+  }
+  await Promise.all(pending);
+  const progress = process.env.BENCH_DEBUG
+    ? setInterval(() => console.error(`e2e received ${latencies.length}/${config.e2eMessages}`), 2_000)
+    : undefined;
+  await all;
+  clearInterval(progress);
+  return latencies;
+}
+
+// Ids never repeat within a run: JetStream would drop a repeated id as a duplicate.
+let nextId = 0;
+
+async function shardwireSide(url) {
+  const broker = await createBroker(url);
+  const group = 'bench';
+  await broker.declareGroup(group, 'events.#');
+  let subscription;
+  return {
+    publish: (i, at = 0) =>
+      broker.publish('events.MESSAGE_CREATE', { ...envelope(i), at }, { messageId: `e${nextId++}` }),
+    async consume(onBody) {
+      subscription = await broker.consume(group, 'events.#', (d) => onBody(d.body), { prefetch: 100 });
+    },
+    async stopConsuming() {
+      await subscription?.close();
+    },
+    /** Empties the group by consuming what the throughput rounds left. */
+    async drain(count) {
+      let seen = 0;
+      let done;
+      const all = new Promise((resolve) => (done = resolve));
+      const sub = await broker.consume(group, 'events.#', () => ++seen >= count && done(), { prefetch: 500 });
+      await all;
+      await sub.close();
+    },
+    close: () => broker.close(),
+  };
+}
+
+function rawSide(raw) {
+  return {
+    publish: (i, at = 0) =>
+      raw.publish('events.MESSAGE_CREATE', Buffer.from(JSON.stringify({ ...envelope(i), at }))),
+    consume: (onBody) => raw.consume(onBody),
+    stopConsuming: () => raw.stopConsuming(),
+    drain: () => raw.purge(),
+    close: () => raw.close(),
+  };
+}
+
+async function measure(name, sides) {
+  const publishPerS = {};
+  const e2eLatencies = {};
+  for (let round = 0; round < config.rounds; round++) {
+    // Alternate which side goes first in each round.
+    const order = round % 2 === 0 ? Object.keys(sides) : Object.keys(sides).reverse();
+    for (const key of order) {
+      const side = sides[key];
+      if (process.env.BENCH_DEBUG) console.error(`${name} ${key} round ${round}`);
+      const rate = await throughput((i) => side.publish(i), config.publishes);
+      await side.drain(config.publishes);
+      publishPerS[key] = Math.max(publishPerS[key] ?? 0, rate);
+    }
+  }
+  for (const key of Object.keys(sides)) {
+    const side = sides[key];
+    if (process.env.BENCH_DEBUG) console.error(`${name} ${key} e2e`);
+    e2eLatencies[key] = await e2e(
+      (i, at) => side.publish(i, at),
+      (onBody) => side.consume(onBody),
+    );
+    await side.stopConsuming();
+  }
+  const pick = (p) => Object.fromEntries(Object.entries(e2eLatencies).map(([k, v]) => [k, percentile(v, p)]));
+  console.log(`${name}: publish/s ${JSON.stringify(publishPerS)}`);
+  return [
+    { metric: `${name}_publish_per_s`, unit: 'msg/s', better: 'higher', values: publishPerS },
+    { metric: `${name}_e2e_p50_ms`, unit: 'ms', better: 'lower', values: pick(50) },
+    { metric: `${name}_e2e_p99_ms`, unit: 'ms', better: 'lower', values: pick(99) },
+  ];
+}
+
+const prefix = `bench${randomBytes(4).toString('hex')}`;
+const metrics = [];
+
+const only = process.env.BENCH_ONLY;
+const memory = await shardwireSide('memory:');
+if (!only || only === 'memory') metrics.push(...(await measure('memory', { shardwire: memory })));
+await memory.close();
+
+const amqpShardwire = await shardwireSide(`${AMQP_URL}?prefix=${prefix}`);
+const amqpRaw = rawSide(await rawAmqp(AMQP_URL, prefix));
+try {
+  if (!only || only === 'amqp')
+    metrics.push(...(await measure('amqp', { shardwire: amqpShardwire, 'limit:amqp-client': amqpRaw })));
+} finally {
+  await amqpShardwire.close();
+  await amqpRaw.close();
+  await cleanupAmqp(prefix);
+}
+
+const natsShardwire = await shardwireSide(`${NATS_URL}?prefix=${prefix}`);
+const natsRaw = rawSide(await rawNats(NATS_URL, prefix));
+try {
+  if (!only || only === 'nats')
+    metrics.push(...(await measure('nats', { shardwire: natsShardwire, 'limit:nats-client': natsRaw })));
+} finally {
+  await natsShardwire.close();
+  await natsRaw.close();
+  await cleanupNats(prefix);
+}
+
+report('broker', config, metrics);
+
+async function cleanupAmqp(p) {
+  const { default: amqplib } = await import('amqplib');
+  const conn = await amqplib.connect(AMQP_URL);
+  const ch = await conn.createChannel();
+  for (const q of [`${p}.group.bench`, `${p}.dead-letters`]) await ch.deleteQueue(q);
+  for (const e of [`${p}.events`, `${p}.broadcast`]) await ch.deleteExchange(e);
+  await conn.close();
+}
+
+async function cleanupNats(p) {
+  const { connect } = await import('nats');
+  const nc = await connect({ servers: NATS_URL });
+  const jsm = await nc.jetstreamManager();
+  for (const s of [`${p}_events`, `${p}_dead_letters`]) await jsm.streams.delete(s).catch(() => {});
+  await nc.close();
+}
