@@ -1,6 +1,7 @@
 /** The cache's settings, for the services that hold a cache writer (spread into their own spec). */
 import { type ConfigOf, schemas } from '@shardwire/core';
 import { z } from 'zod';
+import { parseEntities } from './options.js';
 
 export const cacheSettings = {
   cacheUrl: {
@@ -21,6 +22,21 @@ export const cacheSettings = {
       .regex(/^[^{}\s]+$/, { message: 'expected a prefix without spaces or braces' })
       .default('shardwire:cache'),
     doc: 'Prefix of every Redis key of the cache (several bots can share one Redis).',
+  },
+  cacheEntities: {
+    env: 'CACHE_ENTITIES',
+    schema: z
+      .string()
+      .default('')
+      .transform((text, ctx) => {
+        try {
+          return parseEntities(text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    doc: 'What to cache: `-entity` skips one, `entity:field+field` keeps only those fields (e.g. `-voiceState,member:nick+roles`).',
   },
   cacheLazy: {
     env: 'CACHE_LAZY',

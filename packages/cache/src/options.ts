@@ -26,6 +26,43 @@ export interface CacheOptions {
 /** Entities stored under their id (the storage key), so their packed value leaves it out. */
 export type KeyedEntity = 'guild' | 'channel' | 'role' | 'user' | 'emoji' | 'voiceState';
 
+const ENTITIES: readonly EntityName[] = [
+  'guild',
+  'channel',
+  'thread',
+  'role',
+  'member',
+  'user',
+  'emoji',
+  'voiceState',
+];
+
+/**
+ * Parses the `CACHE_ENTITIES` form: comma-separated `-entity` (do not cache it) or
+ * `entity:field+field` (keep only these fields), e.g. `-voiceState,-emoji,member:nick+roles`.
+ * Throws an Error naming what is wrong.
+ */
+export function parseEntities(text: string): CacheOptions {
+  const entities: Partial<Record<EntityName, EntitySetting>> = {};
+  for (const raw of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const off = raw.startsWith('-');
+    const [name, fields] = (off ? raw.slice(1) : raw).split(':', 2) as [string, string | undefined];
+    if (!ENTITIES.includes(name as EntityName)) {
+      throw new Error(`unknown entity "${name}" (known: ${ENTITIES.join(', ')})`);
+    }
+    if (off && fields !== undefined) throw new Error(`"${raw}": an entity not cached has no fields`);
+    const list = fields?.split('+').filter(Boolean);
+    if (fields !== undefined && !list?.length) throw new Error(`"${raw}": expected entity:field+field`);
+    entities[name as EntityName] = off ? { cache: false } : { fields: list };
+  }
+  // Unknown field names are caught here, at start-up, not at the first dispatch.
+  new Policy({ entities });
+  return { entities };
+}
+
 /** The resolved options: a switch and a codec per entity. */
 export class Policy {
   /** Codecs for storage keyed by id: the id is not packed, and `decodeKeyed` puts it back. */
