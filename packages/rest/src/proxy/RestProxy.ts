@@ -69,7 +69,7 @@ export class RestProxy {
       limiter: this.limiter,
       upstream: this.#upstream,
       upstreamBasePath: upstream.pathname.replace(/\/$/, ''),
-      identityOf: (authorization, ip) => this.#identityOf(authorization, ip),
+      identityOf: (authorization, req) => this.#identityOf(authorization, req),
       metrics: createProxyMetrics(this.registry, this.limiter),
       logger: this.#logger,
       clock,
@@ -146,12 +146,12 @@ export class RestProxy {
   }
 
   /** Token digests are cached: hashing a token per request is the hot path's biggest cost. */
-  #identityOf(authorization: string | undefined, ip: string): string {
-    if (!authorization) return identityOf(undefined, ip);
+  #identityOf(authorization: string | undefined, req: IncomingMessage): string {
+    if (!authorization) return identityOf(undefined, req.socket.remoteAddress ?? 'unknown');
     let identity = this.#identities.get(authorization);
     if (identity === undefined) {
       if (this.#identities.size >= 10_000) this.#identities.clear();
-      identity = identityOf(authorization, ip);
+      identity = identityOf(authorization);
       this.#identities.set(authorization, identity);
     }
     return identity;

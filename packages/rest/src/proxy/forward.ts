@@ -46,7 +46,8 @@ export interface ForwarderOptions {
   upstream: Dispatcher;
   /** The upstream base path (`/api` for `https://discord.com/api`). */
   upstreamBasePath: string;
-  identityOf(authorization: string | undefined, ip: string): string;
+  /** `req` gives the client IP when there is no token (looked up only then: it costs a syscall). */
+  identityOf(authorization: string | undefined, req: IncomingMessage): string;
   metrics: ProxyMetrics;
   logger: Logger;
   clock: Clock;
@@ -68,7 +69,7 @@ export class Forwarder {
     const method = (req.method ?? 'GET').toUpperCase();
     const route = routeOf(method, api.path, clock.now());
     const authorization = req.headers.authorization;
-    const identity = this.options.identityOf(authorization, req.socket.remoteAddress ?? 'unknown');
+    const identity = this.options.identityOf(authorization, req);
     const label = metrics.routeLabel(route.bucketRoute);
     const refusal = this.options.guard?.check(route, identity);
     if (refusal) return this.#refuse(res, label, refusal);

@@ -17,7 +17,7 @@ const MAX_ROUTES = 500;
 
 export function createProxyMetrics(registry: Registry, limiter: Limiter): ProxyMetrics {
   const routes = new Set<string>();
-  const answers = new Map<string, Counter.Internal>();
+  const answers = new Map<string, Map<number, Counter.Internal>>();
   new Gauge({
     name: 'shardwire_rest_queue_depth',
     help: 'Requests waiting in bucket queues',
@@ -42,11 +42,15 @@ export function createProxyMetrics(registry: Registry, limiter: Limiter): ProxyM
   });
   return {
     answered(route, status) {
-      const key = `${status} ${route}`;
-      let child = answers.get(key);
+      let byStatus = answers.get(route);
+      if (!byStatus) {
+        byStatus = new Map();
+        answers.set(route, byStatus);
+      }
+      let child = byStatus.get(status);
       if (!child) {
         child = requests.labels({ route, status: String(status) });
-        answers.set(key, child);
+        byStatus.set(status, child);
       }
       child.inc();
     },

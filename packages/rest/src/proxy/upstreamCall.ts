@@ -31,7 +31,7 @@ export function callUpstream(
     let status = 0;
     let forwarding = false;
     const onAbort = () => controller?.abort(caller.reason as Error);
-    caller.addEventListener('abort', onAbort, { once: true });
+    caller.addEventListener('abort', onAbort);
     const done = () => caller.removeEventListener('abort', onAbort);
     upstream.dispatch(options, {
       onRequestStart(started) {
