@@ -72,6 +72,11 @@ export class GatewayConnection implements SessionTransport {
   send(payload: DispatchPayload | { op: number; d: unknown; s?: null; t?: null }): void {
     if (!this.#open) return;
     const text = JSON.stringify({ t: null, s: null, ...payload });
+    // Plain text needs no encoding step: sent at once (everything before it was sent at once too).
+    if (this.#encoder === plainEncoder) {
+      if (this.ws.readyState === this.ws.OPEN) this.ws.send(text);
+      return;
+    }
     this.#encoder.encode(text).then(
       (data) => {
         if (this.#open && this.ws.readyState === this.ws.OPEN) this.ws.send(data);

@@ -70,13 +70,14 @@ export function buildLoadEvent(
   const guildId = guild.guild.id;
   switch (kind) {
     case 'MESSAGE_CREATE': {
-      const words = Array.from({ length: 1 + random.int(12) }, () => WORDS[random.int(WORDS.length)]);
+      let content = WORDS[random.int(WORDS.length)]!;
+      for (let i = random.int(12); i > 0; i--) content += ` ${WORDS[random.int(WORDS.length)]}`;
       return {
         ...makeMessage({
           id: ids.next(),
           channelId,
           author: user,
-          content: words.join(' '),
+          content,
           timestamp: new Date(nowMs).toISOString(),
         }),
         guild_id: guildId,

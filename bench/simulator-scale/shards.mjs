@@ -1,0 +1,74 @@
+// The client process of the simulator-scale benchmark: SHARDS raw gateway connections (one per
+// shard), IDENTIFY, heartbeats, and a count of the dispatches received. Talks to the parent by IPC.
+import WebSocket from 'ws';
+
+const url = process.env.SCALE_URL;
+const token = process.env.SCALE_TOKEN;
+const shards = Number(process.env.SCALE_SHARDS);
+const INTENTS = 1 | 256 | 512 | 1024 | 2048 | 32768; // GUILDS, PRESENCES, MESSAGES, REACTIONS, TYPING, CONTENT
+let dispatches = 0;
+let ready = 0;
+const sockets = [];
+
+function open(shard) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${url}/?v=10&encoding=json`);
+    sockets.push(ws);
+    let expected = -1;
+    let guildCreates = 0;
+    let heartbeat;
+    ws.on('message', (data) => {
+      const text = String(data);
+      if (text.startsWith('{"t":"')) {
+        dispatches++;
+        if (expected === -1 || guildCreates < expected) {
+          const payload = JSON.parse(text);
+          if (payload.t === 'READY') expected = payload.d.guilds.length;
+          if (payload.t === 'GUILD_CREATE') guildCreates++;
+          if (expected !== -1 && guildCreates >= expected) {
+            ready++;
+            resolve();
+          }
+        }
+        return;
+      }
+      const payload = JSON.parse(text);
+      if (payload.op === 10) {
+        heartbeat = setInterval(
+          () => ws.send(JSON.stringify({ op: 1, d: null })),
+          payload.d.heartbeat_interval,
+        );
+        ws.send(
+          JSON.stringify({
+            op: 2,
+            d: {
+              token,
+              intents: INTENTS,
+              shard: [shard, shards],
+              properties: { os: 'linux', browser: 'bench', device: 'bench' },
+            },
+          }),
+        );
+      } else if (payload.op === 9) reject(new Error(`shard ${shard}: invalid session`));
+    });
+    ws.on('close', (code) => {
+      clearInterval(heartbeat);
+      if (expected === -1 || guildCreates < expected) reject(new Error(`shard ${shard}: closed ${code}`));
+    });
+    ws.on('error', () => {});
+  });
+}
+
+const started = performance.now();
+const BATCH = 50;
+for (let first = 0; first < shards; first += BATCH) {
+  await Promise.all(Array.from({ length: Math.min(BATCH, shards - first) }, (_, i) => open(first + i)));
+}
+process.send({ type: 'ready', shards: ready, connectMs: performance.now() - started });
+process.on('message', (message) => {
+  if (message === 'count') process.send({ type: 'count', dispatches });
+  if (message === 'close') {
+    for (const ws of sockets) ws.terminate();
+    process.exit(0);
+  }
+});
