@@ -61,13 +61,17 @@ export interface ForwarderOptions {
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const NO_BODY = new Set(['GET', 'HEAD']);
 
+const ROUTE_CACHE_SIZE = 10_000;
+
 export class Forwarder {
+  readonly #routes = new Map<string, Route>();
+
   constructor(private readonly options: ForwarderOptions) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, api: ApiPath): Promise<void> {
     const { limiter, metrics, clock } = this.options;
     const method = (req.method ?? 'GET').toUpperCase();
-    const route = routeOf(method, api.path, clock.now());
+    const route = this.#routeOf(method, api.path);
     const authorization = req.headers.authorization;
     const identity = this.options.identityOf(authorization, req);
     const label = metrics.routeLabel(route.bucketRoute);
@@ -166,6 +170,22 @@ export class Forwarder {
         });
       }
     }
+  }
+
+  /**
+   * `routeOf`, remembered for the paths a bot keeps using (its channels, guilds). Not for DELETE:
+   * a message delete's route depends on the message's age.
+   */
+  #routeOf(method: string, path: string): Route {
+    if (method === 'DELETE') return routeOf(method, path, this.options.clock.now());
+    const key = method + path;
+    let route = this.#routes.get(key);
+    if (route === undefined) {
+      if (this.#routes.size >= ROUTE_CACHE_SIZE) this.#routes.clear();
+      route = routeOf(method, path);
+      this.#routes.set(key, route);
+    }
+    return route;
   }
 
   /** A small body is read whole (so it can be re-sent); a big one (an upload) streams through. */
