@@ -78,7 +78,8 @@ async function e2e(publish, startConsumer) {
 // Ids never repeat within a run: JetStream would drop a repeated id as a duplicate.
 let nextId = 0;
 
-async function shardwireSide(url) {
+/** `purge` empties the group the way the raw side does (so neither round inherits a backlog). */
+async function shardwireSide(url, purge) {
   const broker = await createBroker(url);
   const group = 'bench';
   await broker.declareGroup(group, 'events.#');
@@ -92,8 +93,9 @@ async function shardwireSide(url) {
     async stopConsuming() {
       await subscription?.close();
     },
-    /** Empties the group by consuming what the throughput rounds left. */
+    /** Empties the group: purged where the server can, else consumed. */
     async drain(count) {
+      if (purge) return purge();
       let seen = 0;
       let done;
       const all = new Promise((resolve) => (done = resolve));
@@ -156,8 +158,11 @@ const memory = await shardwireSide('memory:');
 if (!only || only === 'memory') metrics.push(...(await measure('memory', { shardwire: memory })));
 await memory.close();
 
-const amqpShardwire = await shardwireSide(`${AMQP_URL}?prefix=${prefix}`);
-const amqpRaw = rawSide(await rawAmqp(AMQP_URL, prefix));
+const amqpRawClient = await rawAmqp(AMQP_URL, prefix);
+const amqpShardwire = await shardwireSide(`${AMQP_URL}?prefix=${prefix}`, () =>
+  amqpRawClient.purgeQueue(`${prefix}.group.bench`),
+);
+const amqpRaw = rawSide(amqpRawClient);
 try {
   if (!only || only === 'amqp')
     metrics.push(...(await measure('amqp', { shardwire: amqpShardwire, 'limit:amqp-client': amqpRaw })));
@@ -167,8 +172,11 @@ try {
   await cleanupAmqp(prefix);
 }
 
-const natsShardwire = await shardwireSide(`${NATS_URL}?prefix=${prefix}`);
-const natsRaw = rawSide(await rawNats(NATS_URL, prefix));
+const natsRawClient = await rawNats(NATS_URL, prefix);
+const natsShardwire = await shardwireSide(`${NATS_URL}?prefix=${prefix}`, () =>
+  natsRawClient.purgeStream(`${prefix}_events`),
+);
+const natsRaw = rawSide(natsRawClient);
 try {
   if (!only || only === 'nats')
     metrics.push(...(await measure('nats', { shardwire: natsShardwire, 'limit:nats-client': natsRaw })));

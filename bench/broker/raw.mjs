@@ -33,6 +33,7 @@ export async function rawAmqp(url, prefix) {
       sub = undefined;
     },
     purge: () => pub.purgeQueue(queue),
+    purgeQueue: (name) => pub.purgeQueue(name),
     async close() {
       await pub.deleteQueue(queue);
       await pub.deleteExchange(exchange);
@@ -78,6 +79,7 @@ export async function rawNats(url, prefix) {
       messages = undefined;
     },
     purge: () => jsm.streams.purge(stream),
+    purgeStream: (name) => jsm.streams.purge(name),
     async close() {
       await jsm.streams.delete(stream);
       await nc.close();

@@ -56,7 +56,15 @@ export class NatsConsumer implements Subscription {
     // Each pull loop holds at most its share of the prefetch (the replay loop one message).
     const events = this.settings.specs.filter((s) => !s.replay).length;
     const share = Math.max(1, Math.floor(this.settings.prefetch / Math.max(1, events)));
-    for (const spec of this.settings.specs) this.#loops.push(this.#loop(spec, spec.replay ? 1 : share));
+    for (const spec of this.settings.specs) {
+      if (spec.replay || share < 2) {
+        this.#loops.push(this.#loop(spec, spec.replay ? 1 : share));
+        continue;
+      }
+      // Two pulls in turn: one is open on the server while the other's batch is handled.
+      const half = Math.floor(share / 2);
+      this.#loops.push(this.#loop(spec, share - half), this.#loop(spec, half));
+    }
   }
 
   close(): Promise<void> {
