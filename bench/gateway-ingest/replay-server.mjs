@@ -6,6 +6,10 @@ import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { zlibStreamFrames } from './frames.mjs';
 
+// With argv[3] = "<shards>x<max_concurrency>" it only answers each IDENTIFY with READY (start-up runs).
+const startup = process.argv[3]
+  ? { shards: Number(process.argv[3].split('x')[0]), maxConcurrency: Number(process.argv[3].split('x')[1]) }
+  : undefined;
 const payloads = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const hello = JSON.stringify({ op: 10, d: { heartbeat_interval: 45_000 } });
 
@@ -18,8 +22,13 @@ const server = createServer((req, res) => {
     res.end(
       JSON.stringify({
         url: `ws://127.0.0.1:${port}`,
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: 1 },
+        shards: startup ? startup.shards : 1,
+        session_start_limit: {
+          total: 1000,
+          remaining: 1000,
+          reset_after: 86_400_000,
+          max_concurrency: startup ? startup.maxConcurrency : 1,
+        },
       }),
     );
     return;
@@ -30,7 +39,8 @@ const server = createServer((req, res) => {
 const wss = new WebSocketServer({ server, perMessageDeflate: false });
 wss.on('connection', (ws, req) => {
   const zlib = new URL(req.url, 'ws://x').searchParams.get('compress') === 'zlib-stream';
-  const frames = zlib ? compressed : [hello, ...payloads];
+  // Start-up runs speak plain JSON: their READY is not part of the recorded zlib stream.
+  const frames = zlib && !startup ? compressed : [hello, ...payloads];
   ws.send(frames[0]);
   ws.on('message', async (raw) => {
     const payload = JSON.parse(raw.toString());
@@ -40,6 +50,11 @@ wss.on('connection', (ws, req) => {
       return;
     }
     if (payload.op !== 2) return;
+    if (startup) {
+      const ready = { ...JSON.parse(payloads[0]).d, guilds: [], shard: payload.d.shard };
+      ws.send(JSON.stringify({ op: 0, s: 1, t: 'READY', d: ready }));
+      return;
+    }
     for (let i = 1; i < frames.length; i++) {
       ws.send(frames[i]);
       if (ws.bufferedAmount > 4 * 1024 * 1024) {
