@@ -3,10 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { SessionStartLimits } from '../gateway/sessionStartLimit.js';
 import type { RestContext } from './context.js';
 import type { RequestStage } from './pipeline.js';
+import { banRoutes } from './routes/bans.js';
 import { channelRoutes } from './routes/channels.js';
 import { gatewayRoutes } from './routes/gateway.js';
 import { guildRoutes } from './routes/guilds.js';
 import { messageRoutes } from './routes/messages.js';
+import { reactionRoutes } from './routes/reactions.js';
 import { userRoutes } from './routes/users.js';
 
 export const API_VERSIONS = ['10', '9'] as const;
@@ -34,5 +36,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
   userRoutes(app, options);
   channelRoutes(app, options);
   messageRoutes(app, options);
+  reactionRoutes(app, options);
+  banRoutes(app, options);
   guildRoutes(app, options);
 }

@@ -36,6 +36,8 @@ export interface GuildRecord {
   botIds: Set<string>;
   /** When each bot joined. */
   joinedAt: Map<string, string>;
+  /** Banned users and the reason. */
+  bans?: Map<string, { reason: string | null }>;
 }
 
 /** A stored file of a message attachment, served at its `url`. */
@@ -48,4 +50,6 @@ export interface MessageRecord {
   message: APIMessage;
   guildId: string | undefined;
   attachments: Map<string, { meta: APIAttachment; file: StoredFile }>;
+  /** Reactions by emoji key (`name` or `name:id`), in the order first added: the emoji and who reacted. */
+  reactions?: Map<string, { emoji: { id: string | null; name: string }; users: Set<string> }>;
 }

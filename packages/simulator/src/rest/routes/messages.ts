@@ -1,11 +1,12 @@
-/** Messages: list, get, create (JSON or multipart), edit, delete, bulk delete, typing. */
+/** Messages: list, get, create (JSON or multipart), edit, delete, bulk delete. */
 import { snowflakeTimestamp } from '@shardwire/core';
 import type { APIMessage } from 'discord-api-types/v10';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { messageForIntents } from '../../gateway/intents.js';
-import type { BotRecord } from '../../state/records.js';
+import type { BotRecord, MessageRecord } from '../../state/records.js';
 import { bulkDeleteMessages, createMessage, deleteMessage, editMessage } from '../../world/messages.js';
+import { reactionsFor } from '../../world/reactions.js';
 import { botOf, channelFor, messageIn, type Params, type RestContext } from '../context.js';
 import { Errors, fieldError, parseBody } from '../errors.js';
 import { attachmentsFrom, messageEditSchema, parseMessageCreate, readMessageBody } from '../messageBody.js';
@@ -23,7 +24,9 @@ const bulkDeleteSchema = z.object({
  * MESSAGE_CONTENT also applies over HTTP, by the app's setting (not the session's intents): a bot
  * without it gets blank content except in its own messages and those mentioning it.
  */
-function forBot(bot: BotRecord, message: APIMessage): APIMessage {
+function forBot(bot: BotRecord, record: MessageRecord): APIMessage {
+  const reactions = reactionsFor(record, bot.user.id);
+  const message = reactions ? { ...record.message, reactions } : record.message;
   return messageForIntents(message, bot.user.id, bot.privilegedIntents, true);
 }
 
@@ -49,14 +52,14 @@ export function messageRoutes(app: FastifyInstance, ctx: RestContext): void {
         : before
           ? log?.query({ before, limit })
           : log?.query({ ...(after ? { after } : {}), limit });
-      return (found ?? []).map((r) => forBot(bot, r.message));
+      return (found ?? []).map((r) => forBot(bot, r));
     },
   );
 
   app.get<MessageParams>('/channels/:channel_id/messages/:message_id', async (request) => {
     const bot = botOf(request);
     const channel = channelFor(world, bot, request.params.channel_id);
-    return forBot(bot, messageIn(world, channel, request.params.message_id).message);
+    return forBot(bot, messageIn(world, channel, request.params.message_id));
   });
 
   app.post<ChannelParams>('/channels/:channel_id/messages', async (request) => {
@@ -139,11 +142,6 @@ export function messageRoutes(app: FastifyInstance, ctx: RestContext): void {
       channel,
       messages.filter((id) => log?.get(id)),
     );
-    return reply.code(204).send();
-  });
-
-  app.post<ChannelParams>('/channels/:channel_id/typing', async (request, reply) => {
-    channelFor(world, botOf(request), request.params.channel_id);
     return reply.code(204).send();
   });
 }
