@@ -24,7 +24,7 @@ const config = {
   concurrency: 64,
   hotChannels: 16,
   manyChannels: 256,
-  rounds: 3,
+  rounds: 5,
   latencySamples: isCI ? 300 : 1_500,
 };
 let TOKEN = 'Bot MTExMTExMTExMTExMTExMTEx.GAbCdE.benchmarkbenchmarkbenchmarkbenchmark12';
