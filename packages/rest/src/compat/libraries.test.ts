@@ -86,9 +86,7 @@ describe('unmodified libraries through the rest-proxy', () => {
     }
   });
 
-  // The simulator refuses discord.js's `attachments[0].description: null` (Discord accepts it):
-  // a simulator fix, not the proxy's. Enable once packages/simulator accepts a null description.
-  it.skip('discord.js: upload 5 MB', async () => {
+  it('discord.js: upload 5 MB', async () => {
     const { Client, AttachmentBuilder } = discordjs;
     const channelId = newChannel();
     const client = new Client({ intents: [], rest: { api: `${proxyUrl}/api` } });

@@ -9,8 +9,8 @@ const embed = z.record(z.string(), z.unknown());
 
 const attachmentRef = z.object({
   id: z.union([z.string(), z.number()]),
-  filename: z.string().max(1024).optional(),
-  description: z.string().max(1024).optional(),
+  filename: z.string().max(1024).nullish(),
+  description: z.string().max(1024).nullish(),
 });
 
 export const messageCreateSchema = z.object({
