@@ -7,6 +7,7 @@ const token = process.env.SCALE_TOKEN;
 const shards = Number(process.env.SCALE_SHARDS);
 const INTENTS = 1 | 256 | 512 | 1024 | 2048 | 32768; // GUILDS, PRESENCES, MESSAGES, REACTIONS, TYPING, CONTENT
 let dispatches = 0;
+let lastAt = 0;
 let ready = 0;
 const sockets = [];
 
@@ -21,6 +22,7 @@ function open(shard) {
       const text = String(data);
       if (text.startsWith('{"t":"')) {
         dispatches++;
+        lastAt = Date.now();
         if (expected === -1 || guildCreates < expected) {
           const payload = JSON.parse(text);
           if (payload.t === 'READY') expected = payload.d.guilds.length;
@@ -66,7 +68,7 @@ for (let first = 0; first < shards; first += BATCH) {
 }
 process.send({ type: 'ready', shards: ready, connectMs: performance.now() - started });
 process.on('message', (message) => {
-  if (message === 'count') process.send({ type: 'count', dispatches });
+  if (message === 'count') process.send({ type: 'count', dispatches, lastAt });
   if (message === 'close') {
     for (const ws of sockets) ws.terminate();
     process.exit(0);

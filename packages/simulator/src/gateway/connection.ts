@@ -1,4 +1,5 @@
 /** One gateway WebSocket: framing, decode, send rate limit, heartbeats and zombie detection, op routing. */
+import type { Socket } from 'node:net';
 import type { Clock, Logger, Timer } from '@shardwire/core';
 import { GatewayOpcodes } from 'discord-api-types/v10';
 import type { WebSocket } from 'ws';
@@ -39,6 +40,7 @@ export class GatewayConnection implements SessionTransport {
   #sendsInWindow = 0;
   #serverCloseCode: number | undefined;
   #open = true;
+  #corked = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -71,10 +73,16 @@ export class GatewayConnection implements SessionTransport {
 
   send(payload: DispatchPayload | { op: number; d: unknown; s?: null; t?: null }): void {
     if (!this.#open) return;
-    const text = JSON.stringify({ t: null, s: null, ...payload });
+    this.sendText(JSON.stringify({ t: null, s: null, ...payload }));
+  }
+
+  sendText(text: string): void {
+    if (!this.#open) return;
     // Plain text needs no encoding step: sent at once (everything before it was sent at once too).
     if (this.#encoder === plainEncoder) {
-      if (this.ws.readyState === this.ws.OPEN) this.ws.send(text);
+      if (this.ws.readyState !== this.ws.OPEN) return;
+      this.#corkUntilNextTick();
+      this.ws.send(text);
       return;
     }
     this.#encoder.encode(text).then(
@@ -83,6 +91,23 @@ export class GatewayConnection implements SessionTransport {
       },
       (err: unknown) => this.options.logger.warn({ err }, 'gateway encode failed'),
     );
+  }
+
+  /**
+   * Frames sent in one synchronous run (a burst of dispatches) leave in one write instead of one
+   * system call each: the socket is corked until the next tick.
+   */
+  #corkUntilNextTick(): void {
+    if (this.#corked) return;
+    // ws keeps its net.Socket in `_socket`; without it (never for a live server socket) frames go one by one.
+    const socket = (this.ws as unknown as { _socket?: Socket })._socket;
+    if (!socket) return;
+    this.#corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.#corked = false;
+      socket.uncork();
+    });
   }
 
   sendOp(op: number, d: unknown): void {

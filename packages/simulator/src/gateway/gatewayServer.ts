@@ -167,7 +167,7 @@ export class GatewayServer implements ConnectionHandlers {
     sessions.resumed(session);
     stats.resumes++;
     stats.shard(session).resumes++;
-    for (const payload of missed) connection.send(payload);
+    for (const text of missed) connection.sendText(text);
     session.dispatch('RESUMED', { _trace: ['["shardwire-simulator",{"micros":0}]'] });
   }
 

@@ -34,7 +34,8 @@ export interface LoadStatus {
   elapsedMs: number;
 }
 
-const TICK_MS = 10;
+/** Events go out in bursts every 50 ms: each shard's frames of a burst leave in one write. */
+const TICK_MS = 50;
 /** Catch-up is capped so a stalled event loop does not burst a minute of events at once. */
 const MAX_TICK_BACKLOG_MS = 250;
 
