@@ -41,6 +41,7 @@ export class NatsBroker extends RpcBroker implements Broker {
   readonly #metrics: BrokerMetrics;
   readonly #logger: Logger | undefined;
   readonly #consumers = new Set<NatsConsumer>();
+  readonly #ackWaitMs: number;
   readonly #dropDepthSource: () => void;
   readonly #fillTimer: NodeJS.Timeout;
   #warned = false;
@@ -54,6 +55,7 @@ export class NatsBroker extends RpcBroker implements Broker {
   ) {
     super();
     this.#nc = nc;
+    this.#ackWaitMs = options.ackWaitMs;
     this.#logger = deps.logger?.child({ broker: 'nats' });
     this.#metrics = createBrokerMetrics('nats', deps.registry);
     this.#names = natsNames(options.prefix);
@@ -143,6 +145,7 @@ export class NatsBroker extends RpcBroker implements Broker {
         prefetch,
         maxDeliveries,
         maxAgeMs: shape.options.maxAgeMs,
+        ackWaitMs: this.#ackWaitMs,
       },
       handler as Handler<unknown>,
       (c) => this.#consumers.delete(c),

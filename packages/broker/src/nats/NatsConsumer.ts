@@ -30,6 +30,8 @@ export interface NatsConsumerSettings {
   prefetch: number;
   maxDeliveries: number;
   maxAgeMs: number | undefined;
+  /** The consumers' ack wait: a handler still running tells JetStream so at half of it. */
+  ackWaitMs: number;
 }
 
 const FETCH_EXPIRES_MS = 2_000;
@@ -197,6 +199,7 @@ export class NatsConsumer implements Subscription {
       headers: userHeaders(message.headers),
       deliveryCount: count,
     };
+    const working = setInterval(() => message.working(), this.settings.ackWaitMs / 2);
     try {
       await this.#run(delivery);
     } catch (error) {
@@ -214,6 +217,8 @@ export class NatsConsumer implements Subscription {
       this.ctx.logger?.debug({ group, err: error }, 'handler failed, message will be redelivered');
       message.nak();
       return;
+    } finally {
+      clearInterval(working);
     }
     this.ctx.metrics.acked(group);
     message.ack();
