@@ -8,10 +8,12 @@ import { Errors, fieldError, parseBody } from '../rest/errors.js';
 import { intParam, snowflakeParam } from '../rest/query.js';
 import type { BotRecord, GuildRecord } from '../state/records.js';
 import type { ShardCounters, SimStats } from '../stats.js';
+import { verifyEndpoint } from '../world/interactionFlow.js';
 import type { LoadGenerator } from '../world/loadGenerator.js';
 import { createMessage } from '../world/messages.js';
 import type { World } from '../world/world.js';
 import { faultRoutes } from './faults.js';
+import { interactionControlRoutes } from './interactions.js';
 import { loadRoutes } from './load.js';
 import { type RestControl, restControlRoutes, restStatsJson } from './restControl.js';
 import {
@@ -60,7 +62,21 @@ export function controlRoutes(app: FastifyInstance, options: ControlOptions): vo
 
   restControlRoutes(app, options.rest);
   loadRoutes(app, options.load);
-  const setBotLimits = (botId: string, body: z.output<typeof botLimitsSchema>) => {
+  interactionControlRoutes(app, world, options.baseUrl);
+  const setBotLimits = async (botId: string, body: z.output<typeof botLimitsSchema>) => {
+    if (body.interactionsUrl === null) world.interactions.urls.delete(botId);
+    else if (body.interactionsUrl !== undefined) {
+      const failed = await verifyEndpoint(world, body.interactionsUrl, store.bots.get(botId)!);
+      if (failed)
+        throw Errors.invalidFormBody(
+          fieldError(
+            ['interactionsUrl'],
+            'APPLICATION_INTERACTIONS_ENDPOINT_URL_INVALID',
+            `The specified interactions endpoint url could not be verified: ${failed}`,
+          ),
+        );
+      world.interactions.urls.set(botId, body.interactionsUrl);
+    }
     if (body.globalRateLimit !== undefined) options.rest.limiter.setGlobalLimit(botId, body.globalRateLimit);
     options.startLimits.configure(botId, {
       ...(body.maxConcurrency !== undefined ? { maxConcurrency: body.maxConcurrency } : {}),
@@ -80,7 +96,7 @@ export function controlRoutes(app: FastifyInstance, options: ControlOptions): vo
       ...(body.username !== undefined ? { username: body.username } : {}),
       ...(body.privilegedIntents !== undefined ? { privilegedIntents: body.privilegedIntents } : {}),
     });
-    setBotLimits(bot.user.id, body);
+    await setBotLimits(bot.user.id, body);
     return reply.code(201).send(botJson(bot));
   });
 
@@ -88,7 +104,7 @@ export function controlRoutes(app: FastifyInstance, options: ControlOptions): vo
   app.patch<Id<'bot_id'>>('/_sim/bots/:bot_id', async (request) => {
     const bot = store.bots.get(request.params.bot_id);
     if (!bot) throw Errors.unknownUser();
-    setBotLimits(bot.user.id, parseBody(botLimitsSchema, request.body));
+    await setBotLimits(bot.user.id, parseBody(botLimitsSchema, request.body));
     return { ...botJson(bot), limits: botLimits(bot.user.id) };
   });
 

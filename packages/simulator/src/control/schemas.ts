@@ -30,6 +30,11 @@ export const botLimitsSchema = z.object({
   maxConcurrency: z.number().int().min(1).max(1024).optional(),
   /** `session_start_limit.total`: IDENTIFYs per 24 h (Discord: 1,000). */
   sessionStartLimit: z.number().int().min(0).max(1_000_000).optional(),
+  /** Interactions go to this URL (signed, verified first) instead of the gateway; null goes back to the gateway. */
+  interactionsUrl: z
+    .url({ protocol: /^https?$/ })
+    .nullable()
+    .optional(),
 });
 
 export const newBotSchema = botLimitsSchema.extend({

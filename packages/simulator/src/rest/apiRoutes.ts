@@ -7,6 +7,7 @@ import { banRoutes } from './routes/bans.js';
 import { channelRoutes } from './routes/channels.js';
 import { gatewayRoutes } from './routes/gateway.js';
 import { guildRoutes } from './routes/guilds.js';
+import { interactionRoutes } from './routes/interactions.js';
 import { messageRoutes } from './routes/messages.js';
 import { reactionRoutes } from './routes/reactions.js';
 import { userRoutes } from './routes/users.js';
@@ -38,5 +39,6 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
   messageRoutes(app, options);
   reactionRoutes(app, options);
   banRoutes(app, options);
+  interactionRoutes(app, options);
   guildRoutes(app, options);
 }

@@ -19,6 +19,8 @@ export interface MessageInput {
   nonce?: string | number;
   message_reference?: { message_id?: string; channel_id?: string; guild_id?: string };
   attachments?: NewAttachment[];
+  /** Fields set on the message before it is stored and dispatched (an app's interaction response). */
+  fields?: Partial<APIMessage> & { interaction_metadata?: unknown };
 }
 
 const USER_MENTION = /<@!?(\d{15,21})>/g;
@@ -70,6 +72,7 @@ export function createMessage(
     record.attachments.set(attachmentId, { meta, file: attachment.file });
     message.attachments.push(meta);
   }
+  if (input.fields) Object.assign(message, input.fields);
   applyMentions(world, channel, message);
   world.store.messages(channel.id)?.add(record);
   channel.last_message_id = id;

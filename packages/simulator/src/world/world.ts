@@ -20,6 +20,7 @@ import type { Random } from '../state/random.js';
 import type { BotRecord, ChannelRecord, GuildRecord } from '../state/records.js';
 import type { Store } from '../state/store.js';
 import { makeBotToken } from '../state/tokens.js';
+import { Interactions } from './interactions.js';
 import { channelName, guildName, roleName, userName } from './names.js';
 
 export interface NewGuild {
@@ -39,6 +40,9 @@ export type RolePatch = Partial<
 >;
 
 export class World {
+  /** Interactions in flight and the apps' keys and interactions URLs. */
+  readonly interactions = new Interactions();
+
   constructor(
     readonly store: Store,
     readonly dispatcher: Dispatcher,

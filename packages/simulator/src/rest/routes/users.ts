@@ -7,7 +7,7 @@ import { botOf, guildFor, type Params, type RestContext } from '../context.js';
 import { Errors } from '../errors.js';
 import { intParam, snowflakeParam } from '../query.js';
 
-export function applicationOf(bot: BotRecord) {
+export function applicationOf(bot: BotRecord, verifyKey: string, interactionsUrl: string | null = null) {
   return {
     id: bot.applicationId,
     name: bot.user.username,
@@ -17,14 +17,14 @@ export function applicationOf(bot: BotRecord) {
     type: null,
     bot_public: true,
     bot_require_code_grant: false,
-    verify_key: Buffer.from(bot.applicationId).toString('hex').padEnd(64, '0').slice(0, 64),
+    verify_key: verifyKey,
     flags: applicationFlags(bot),
     team: null,
     owner: { id: bot.user.id, username: bot.user.username, discriminator: '0', avatar: null, flags: 0 },
     bot: bot.user,
     approximate_guild_count: 0,
     redirect_uris: [],
-    interactions_endpoint_url: null,
+    interactions_endpoint_url: interactionsUrl,
     install_params: { scopes: ['bot', 'applications.commands'], permissions: '8' },
     tags: [],
     integration_types_config: { '0': {} },
@@ -89,7 +89,15 @@ export function userRoutes(app: FastifyInstance, ctx: RestContext): void {
     return reply.code(204).send();
   });
 
-  const application = async (request: Parameters<typeof botOf>[0]) => applicationOf(botOf(request));
+  const application = async (request: Parameters<typeof botOf>[0]) => {
+    const bot = botOf(request);
+    const { interactions } = ctx.world;
+    return applicationOf(
+      bot,
+      interactions.keysOf(bot.user.id).publicKeyHex,
+      interactions.urls.get(bot.user.id) ?? null,
+    );
+  };
   app.get('/applications/@me', application);
   app.get('/oauth2/applications/@me', application);
 }
