@@ -89,12 +89,17 @@ export class AmqpBroker extends RpcBroker implements Broker {
     return broker;
   }
 
-  async publish<T>(routingKey: string, body: T, options: PublishOptions = {}): Promise<void> {
-    this.checkOpen();
-    validateRoutingKey(routingKey);
-    const content = Buffer.from(encodeBody(body));
+  publish<T>(routingKey: string, body: T, options: PublishOptions = {}): Promise<void> {
+    let content: Buffer;
+    try {
+      this.checkOpen();
+      validateRoutingKey(routingKey);
+      content = Buffer.from(encodeBody(body));
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const partition = this.#partitioner.of(options.partitionKey);
-    await this.#publisher.publish(
+    return this.#publisher.publish(
       this.#names.exchange,
       wireKey(partition, routingKey),
       content,

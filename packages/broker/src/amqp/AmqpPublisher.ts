@@ -53,17 +53,21 @@ export class AmqpPublisher {
     if (this.#channel) this.#detach(this.#channel);
   }
 
-  async publish(
-    exchange: string,
-    routingKey: string,
-    content: Buffer,
-    options: Options.Publish,
-  ): Promise<void> {
-    if (this.#closed) throw new BrokerClosedError();
+  publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
+    if (this.#closed) return Promise.reject(new BrokerClosedError());
+    // The common case takes no extra turn: room in the window, sent at once.
+    if (this.pending < this.limit) return this.#enqueue(exchange, routingKey, content, options);
+    return this.#waitForRoom().then(() => this.#enqueue(exchange, routingKey, content, options));
+  }
+
+  async #waitForRoom(): Promise<void> {
     while (this.pending >= this.limit) {
       await new Promise<void>((resolve) => this.#roomWaiters.push(resolve));
       if (this.#closed) throw new BrokerClosedError();
     }
+  }
+
+  #enqueue(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
     this.metrics.published();
     return new Promise<void>((resolve, reject) => {
       this.#buffer.push({
