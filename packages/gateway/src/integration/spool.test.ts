@@ -29,7 +29,7 @@ describe.skipIf(!amqpUrl)('gateway spool while the broker is unreachable', () =>
 
   it('spools during a broker outage and drains in order afterwards', { timeout: 90_000 }, async () => {
     const quiet = createLogger({ name: 'test', level: 'silent' });
-    const sim = await startSimulator({ port: 0, guilds: 4, logger: quiet });
+    const sim = await startSimulator({ port: 0, guilds: 4, limitScale: 0.01, logger: quiet });
     cleanups.push(() => sim.close());
     const target = new URL(amqpUrl!);
     const proxy = await TcpProxy.start(Number(target.port || 5672), target.hostname);
@@ -62,7 +62,7 @@ describe.skipIf(!amqpUrl)('gateway spool while the broker is unreachable', () =>
       spoolDir,
       publishTimeoutMs: 500,
       consumeCommands: false,
-      identifyThrottler: (limit, { clock }) => new MemoryIdentifyThrottler({ limit, clock, intervalMs: 50 }),
+      identifyThrottler: (limit, { clock }) => new MemoryIdentifyThrottler({ limit, clock, intervalMs: 60 }),
     });
     cleanups.push(() => manager.stop());
     await manager.start();

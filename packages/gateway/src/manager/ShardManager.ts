@@ -84,6 +84,8 @@ export interface ShardManagerEvents {
   status: [shard: number, status: ShardStatus, previous: ShardStatus];
   fatal: [error: ShardFatalError];
   progress: [ready: number, total: number];
+  /** A shard sent IDENTIFY (it had no session to resume, or lost it). */
+  identify: [shard: number];
 }
 
 const COMMAND_OPS: Record<GatewayCommand['type'], number> = {
@@ -342,6 +344,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
       if (this.health().ok) this.emit('ready');
     });
     shard.on('identify', () => {
+      this.emit('identify', shard.id);
       this.metrics.identifies.inc();
       void this.#throttler?.remaining().then((left) => this.metrics.sessionBudget.set(left));
     });

@@ -1,0 +1,67 @@
+/**
+ * Two gateway managers (as two processes would, each with its own Redis connection) split 16 shards
+ * of one bot and share its identify limits through Redis: with max_concurrency 1 they never identify
+ * two shards within one interval, together; with max_concurrency 16 all 16 go at once.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RedisIdentifyThrottler } from '../identify/RedisIdentifyThrottler.js';
+import { ShardManager } from '../manager/ShardManager.js';
+import { FakeGateway } from '../testing/fakeGateway.js';
+import { FakeBroker, FakeCache, fakeRest } from '../testing/fakes.js';
+
+const redisUrl = process.env.REDIS_URL;
+const token = `${Buffer.from('2000').toString('base64')}.abc.def`;
+
+describe.skipIf(!redisUrl)('two gateway processes sharing a bot', () => {
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function run(maxConcurrency: number, intervalMs: number) {
+    const gateway = await FakeGateway.start();
+    cleanups.push(() => gateway.close());
+    const keyPrefix = `test:${randomUUID()}`;
+    const managers = [0, 1].map((half) => {
+      const redis = new Redis(redisUrl!);
+      cleanups.push(async () => {
+        const keys = await redis.keys(`${keyPrefix}:*`);
+        if (keys.length > 0) await redis.del(...keys);
+        await redis.quit();
+      });
+      const manager = new ShardManager({
+        token,
+        intents: 1,
+        rest: fakeRest(gateway.url, { shards: 16, maxConcurrency }),
+        broker: new FakeBroker().asBroker(),
+        cache: new FakeCache().asCache(),
+        shardIds: Array.from({ length: 8 }, (_, i) => half * 8 + i),
+        consumeCommands: false,
+        identifyThrottler: (limit) => new RedisIdentifyThrottler({ redis, keyPrefix, limit, intervalMs }),
+      });
+      cleanups.push(() => manager.stop());
+      return manager;
+    });
+    await Promise.all(managers.map((m) => m.start()));
+    await Promise.all(managers.map((m) => m.waitUntilReady()));
+    expect(gateway.identifies.map((i) => i.shard[0]).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 16 }, (_, i) => i),
+    );
+    return gateway.identifies.map((i) => i.at).sort((x, y) => x - y);
+  }
+
+  it('with max_concurrency 1, 16 shards identify one per interval, together', {
+    timeout: 30_000,
+  }, async () => {
+    const times = await run(1, 150);
+    // Each IDENTIFY holds the one shared bucket for the interval (slack for the gateway seeing it).
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(140);
+  });
+
+  it('with max_concurrency 16, all 16 shards identify in the first bucket', { timeout: 30_000 }, async () => {
+    // With a 60 s interval anything but the first bucket would wait far past the test timeout.
+    await run(16, 60_000);
+  });
+});
