@@ -108,10 +108,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     ? [
         invalidRequestStage(invalid, stats),
         outage.stage(),
-        authenticate(store),
+        authenticate(store, world.oauth2),
         rateLimitStage(limiter, stats),
       ]
-    : [outage.stage(), authenticate(store)];
+    : [outage.stage(), authenticate(store, world.oauth2)];
 
   const defaultBot = world.createBot({ username: 'shardwire-bot' });
   for (let i = 0; i < (options.guilds ?? 0); i++) world.createGuild();

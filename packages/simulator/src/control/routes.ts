@@ -100,6 +100,13 @@ export function controlRoutes(app: FastifyInstance, options: ControlOptions): vo
     return reply.code(201).send(botJson(bot));
   });
 
+  /** The app's OAuth2 client credentials (the simulator's stand-in for the developer portal). */
+  app.get<Id<'bot_id'>>('/_sim/bots/:bot_id/oauth2', async (request) => {
+    const bot = store.bots.get(request.params.bot_id);
+    if (!bot) throw Errors.unknownUser();
+    return { clientId: bot.applicationId, clientSecret: world.oauth2.secretOf(bot.applicationId) };
+  });
+
   /** Limits of an existing bot (the default one included): global rate limit, max_concurrency, session starts. */
   app.patch<Id<'bot_id'>>('/_sim/bots/:bot_id', async (request) => {
     const bot = store.bots.get(request.params.bot_id);

@@ -9,6 +9,7 @@ import { gatewayRoutes } from './routes/gateway.js';
 import { guildRoutes } from './routes/guilds.js';
 import { interactionRoutes } from './routes/interactions.js';
 import { messageRoutes } from './routes/messages.js';
+import { oauth2Routes } from './routes/oauth2.js';
 import { reactionRoutes } from './routes/reactions.js';
 import { userRoutes } from './routes/users.js';
 
@@ -21,6 +22,7 @@ export interface ApiOptions extends RestContext {
 
 export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
   app.decorateRequest('bot', undefined);
+  app.decorateRequest('bearer', undefined);
   app.addHook('onRequest', async (request, reply) => {
     if (request.is404) return;
     for (const stage of options.stages) {
@@ -40,5 +42,6 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
   reactionRoutes(app, options);
   banRoutes(app, options);
   interactionRoutes(app, options);
+  oauth2Routes(app, options);
   guildRoutes(app, options);
 }

@@ -44,6 +44,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       done(Errors.invalidJson(), undefined);
     }
   });
+  // OAuth2's token endpoints take forms.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+  );
   // Any other content type carries no form fields Discord reads.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
   await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES, files: 10, fieldSize: 1024 * 1024 } });

@@ -22,6 +22,7 @@ import type { Store } from '../state/store.js';
 import { makeBotToken } from '../state/tokens.js';
 import { Interactions } from './interactions.js';
 import { channelName, guildName, roleName, userName } from './names.js';
+import { OAuth2 } from './oauth2.js';
 
 export interface NewGuild {
   name?: string;
@@ -42,6 +43,8 @@ export type RolePatch = Partial<
 export class World {
   /** Interactions in flight and the apps' keys and interactions URLs. */
   readonly interactions = new Interactions();
+  /** OAuth2 codes, tokens and client secrets. */
+  readonly oauth2 = new OAuth2(() => this.clock.now());
 
   constructor(
     readonly store: Store,

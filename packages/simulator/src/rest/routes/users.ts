@@ -35,7 +35,21 @@ export function applicationOf(bot: BotRecord, verifyKey: string, interactionsUrl
 export function userRoutes(app: FastifyInstance, ctx: RestContext): void {
   const { store } = ctx.world;
 
-  app.get('/users/@me', async (request) => ({ ...botOf(request).user, verified: true, mfa_enabled: false }));
+  app.get('/users/@me', { config: { bearer: true } }, async (request) => {
+    const grant = request.bot ? undefined : request.bearer;
+    if (!grant) return { ...botOf(request).user, verified: true, mfa_enabled: false };
+    if (!grant.scopes.includes('identify') && !grant.scopes.includes('email')) throw Errors.unauthorized();
+    const user = store.users.get(grant.userId);
+    if (!user) throw Errors.unknownUser();
+    return {
+      ...user,
+      mfa_enabled: false,
+      locale: 'en-US',
+      ...(grant.scopes.includes('email')
+        ? { email: `${user.username}@users.simulator.invalid`, verified: true }
+        : {}),
+    };
+  });
 
   app.patch('/users/@me', async (request) => botOf(request).user);
 
@@ -48,12 +62,20 @@ export function userRoutes(app: FastifyInstance, ctx: RestContext): void {
 
   app.get<{ Querystring: { limit?: string; after?: string; before?: string } }>(
     '/users/@me/guilds',
+    { config: { bearer: true } },
     async (request) => {
-      const bot = botOf(request);
+      const grant = request.bot ? undefined : request.bearer;
+      if (grant && !grant.scopes.includes('guilds')) throw Errors.unauthorized();
       const limit = intParam(request.query.limit, 'limit', 1, 200, 200);
       const after = snowflakeParam(request.query.after, 'after');
       const before = snowflakeParam(request.query.before, 'before');
-      const ids = [...store.guildIdsOfBot(bot.user.id)].sort(compareIds);
+      // A user's guilds are found by scanning (the store indexes guilds by bot, not by user).
+      const ids = grant
+        ? [...store.guilds.values()]
+            .filter((g) => g.members.has(grant.userId))
+            .map((g) => g.guild.id)
+            .sort(compareIds)
+        : [...store.guildIdsOfBot(botOf(request).user.id)].sort(compareIds);
       const page = ids
         .filter(
           (id) =>
@@ -68,7 +90,7 @@ export function userRoutes(app: FastifyInstance, ctx: RestContext): void {
           name: guild.name,
           icon: guild.icon,
           banner: guild.banner,
-          owner: false,
+          owner: grant ? guild.owner_id === grant.userId : false,
           permissions: '8',
           features: guild.features,
         };
