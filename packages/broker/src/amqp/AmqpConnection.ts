@@ -1,6 +1,7 @@
 /** One RabbitMQ connection that comes back by itself: reconnects with backoff and re-runs setup. */
 import type { Logger } from '@shardwire/core';
 import { type ChannelModel, connect } from 'amqplib';
+import { retryFor } from '../retry.js';
 
 export type OnConnected = (model: ChannelModel) => Promise<void>;
 
@@ -23,10 +24,10 @@ export class AmqpConnection {
     return this.#model;
   }
 
-  /** Connects once; a first failure is an error (a wrong URL should stop the service). */
+  /** Connects, retrying for a few seconds; then a failure is an error (a wrong URL should stop the service). */
   async start(): Promise<void> {
     try {
-      await this.#connect();
+      await retryFor(() => this.#connect());
     } catch (error) {
       this.#closed = true;
       throw new Error(`cannot connect to RabbitMQ at ${this.display}: ${describe(error)}`);

@@ -17,6 +17,7 @@ import { type BrokerMetrics, createBrokerMetrics } from '../metrics.js';
 import { validateName } from '../names.js';
 import { Partitioner } from '../partition.js';
 import { RpcBroker } from '../RpcBroker.js';
+import { retryFor } from '../retry.js';
 import { encodeBody } from '../rpc.js';
 import { asPatterns, compileTopics, validateRoutingKey } from '../topic.js';
 import { H, makeHeaders } from './codec.js';
@@ -73,12 +74,14 @@ export class NatsBroker extends RpcBroker implements Broker {
     const options = parseBrokerUrl(url);
     let nc: NatsConnection;
     try {
-      nc = await connect({
-        servers: options.clientUrl,
-        name: 'shardwire',
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: 250,
-      });
+      nc = await retryFor(() =>
+        connect({
+          servers: options.clientUrl,
+          name: 'shardwire',
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: 250,
+        }),
+      );
     } catch (error) {
       throw new Error(`cannot connect to NATS at ${options.display}: ${(error as Error).message}`);
     }
