@@ -5,6 +5,7 @@ import type { RestContext } from './context.js';
 import type { RequestStage } from './pipeline.js';
 import { banRoutes } from './routes/bans.js';
 import { channelRoutes } from './routes/channels.js';
+import { commandRoutes } from './routes/commands.js';
 import { gatewayRoutes } from './routes/gateway.js';
 import { guildRoutes } from './routes/guilds.js';
 import { interactionRoutes } from './routes/interactions.js';
@@ -43,5 +44,6 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
   banRoutes(app, options);
   interactionRoutes(app, options);
   oauth2Routes(app, options);
+  commandRoutes(app, options);
   guildRoutes(app, options);
 }

@@ -20,6 +20,7 @@ import type { Random } from '../state/random.js';
 import type { BotRecord, ChannelRecord, GuildRecord } from '../state/records.js';
 import type { Store } from '../state/store.js';
 import { makeBotToken } from '../state/tokens.js';
+import { ApplicationCommands } from './commands.js';
 import { Interactions } from './interactions.js';
 import { channelName, guildName, roleName, userName } from './names.js';
 import { OAuth2 } from './oauth2.js';
@@ -34,7 +35,10 @@ export interface NewGuild {
 }
 
 export type ChannelPatch = Partial<
-  Pick<ChannelRecord, 'name' | 'topic' | 'nsfw' | 'position' | 'rate_limit_per_user' | 'parent_id'>
+  Pick<
+    ChannelRecord,
+    'name' | 'topic' | 'nsfw' | 'position' | 'rate_limit_per_user' | 'parent_id' | 'permission_overwrites'
+  >
 >;
 export type RolePatch = Partial<
   Pick<APIRole, 'name' | 'color' | 'hoist' | 'mentionable' | 'permissions' | 'position'>
@@ -45,6 +49,8 @@ export class World {
   readonly interactions = new Interactions();
   /** OAuth2 codes, tokens and client secrets. */
   readonly oauth2 = new OAuth2(() => this.clock.now());
+  /** Application commands of every app. */
+  readonly commands: ApplicationCommands;
 
   constructor(
     readonly store: Store,
@@ -52,7 +58,9 @@ export class World {
     readonly ids: IdSource,
     readonly random: Random,
     readonly clock: Clock,
-  ) {}
+  ) {
+    this.commands = new ApplicationCommands(ids);
+  }
 
   now(): string {
     return new Date(this.clock.now()).toISOString();

@@ -37,8 +37,45 @@ function patchOf(body: z.output<typeof channelPatch>) {
   };
 }
 
+const overwriteSchema = z.object({
+  type: z.union([z.literal(0), z.literal(1)]),
+  allow: z.string().regex(/^\d+$/).nullable().optional(),
+  deny: z.string().regex(/^\d+$/).nullable().optional(),
+});
+
 export function channelRoutes(app: FastifyInstance, ctx: RestContext): void {
   const { world } = ctx;
+
+  /** Permission overwrites for a role (type 0) or member (type 1): CHANNEL_UPDATE. */
+  app.put<{ Params: Params<'channel_id' | 'overwrite_id'> }>(
+    '/channels/:channel_id/permissions/:overwrite_id',
+    async (request, reply) => {
+      const channel = channelFor(world, botOf(request), request.params.channel_id);
+      const body = parseBody(overwriteSchema, request.body);
+      const overwrite = {
+        id: request.params.overwrite_id,
+        type: body.type,
+        allow: body.allow ?? '0',
+        deny: body.deny ?? '0',
+      };
+      const others = (channel.permission_overwrites ?? []).filter((o) => o.id !== overwrite.id);
+      world.updateChannel(channel, { permission_overwrites: [...others, overwrite] });
+      return reply.code(204).send();
+    },
+  );
+
+  app.delete<{ Params: Params<'channel_id' | 'overwrite_id'> }>(
+    '/channels/:channel_id/permissions/:overwrite_id',
+    async (request, reply) => {
+      const channel = channelFor(world, botOf(request), request.params.channel_id);
+      const overwrites = channel.permission_overwrites ?? [];
+      if (overwrites.some((o) => o.id === request.params.overwrite_id))
+        world.updateChannel(channel, {
+          permission_overwrites: overwrites.filter((o) => o.id !== request.params.overwrite_id),
+        });
+      return reply.code(204).send();
+    },
+  );
 
   app.get<{ Params: Params<'channel_id'> }>('/channels/:channel_id', async (request) =>
     channelFor(world, botOf(request), request.params.channel_id),

@@ -62,6 +62,22 @@ export function guildRoutes(app: FastifyInstance, ctx: RestContext): void {
     return role;
   });
 
+  /** Role positions: `[{ id, position }]`; GUILD_ROLE_UPDATE for each role moved; the roles in position order. */
+  app.patch<GuildParams>('/guilds/:guild_id/roles', async (request) => {
+    const guild = guildFor(world, botOf(request), request.params.guild_id);
+    const moves = parseBody(
+      z.array(z.object({ id: z.string(), position: z.number().int().min(0).nullable().optional() })).max(250),
+      request.body,
+    );
+    for (const move of moves) {
+      const role = guild.roles.get(move.id);
+      if (!role) throw Errors.unknownRole();
+      if (move.position != null && move.position !== role.position)
+        world.updateRole(guild, role, { position: move.position });
+    }
+    return [...guild.roles.values()].sort((a, b) => a.position - b.position || compareIds(a.id, b.id));
+  });
+
   app.post<GuildParams>('/guilds/:guild_id/roles', async (request) => {
     const guild = guildFor(world, botOf(request), request.params.guild_id);
     return world.createRole(guild, parseBody(rolePatch, request.body));
