@@ -5,65 +5,9 @@
  * npm's own `npx` process re-raises the SIGINT it receives (the shell reports 130 for it), so the
  * exit code is asserted on the installed bin that npx runs, `node_modules/.bin/shardwire`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SimControl, textChannelOf } from '../support/simControl.js';
-
-interface Running {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-}
-
-const running: Running[] = [];
-
-const root = new URL('../..', import.meta.url).pathname;
-
-function startUp(via: 'npx' | 'bin', args: string[]): Running {
-  const [command, ...prefix] = via === 'npx' ? ['npx', 'shardwire'] : [`${root}node_modules/.bin/shardwire`];
-  const child = spawn(command!, [...prefix, 'up', '--port', '0', ...args], {
-    cwd: root,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk) => (out += chunk));
-  child.stderr!.on('data', (chunk) => (err += chunk));
-  const run = { child, stdout: () => out, stderr: () => err };
-  running.push(run);
-  return run;
-}
-
-async function untilOutput(run: Running, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = run.stdout().match(pattern);
-    if (match) return match;
-    if (run.child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`no ${pattern} in output.\nstdout:\n${run.stdout()}\nstderr:\n${run.stderr()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Ctrl-C: SIGINT to the whole process group. Resolves with the exit code and the time it took. */
-async function interrupt(run: Running): Promise<{ code: number | null; ms: number }> {
-  const started = Date.now();
-  const exited = once(run.child, 'exit');
-  process.kill(-run.child.pid!, 'SIGINT');
-  const [code] = (await exited) as [number | null];
-  return { code, ms: Date.now() - started };
-}
-
-afterEach(() => {
-  for (const run of running.splice(0)) {
-    if (run.child.exitCode === null && run.child.signalCode === null)
-      process.kill(-run.child.pid!, 'SIGKILL');
-  }
-});
+import { interrupt, startUp, untilOutput } from '../support/upProcess.js';
 
 describe('shardwire up', () => {
   it('answers !ping, !echo and !guilds in a guild created at run time, then stops on Ctrl-C', async () => {
