@@ -61,7 +61,12 @@ export function membersOf(store: Store, guild: GuildRecord): APIGuildMember[] {
 
 /** The guild without the gateway-only fields (the REST shape). */
 export function guildObject(guild: GuildRecord) {
-  return { ...guild.guild, roles: [...guild.roles.values()], emojis: [], stickers: [] };
+  return {
+    ...guild.guild,
+    roles: [...guild.roles.values()],
+    emojis: [...(guild.emojis?.values() ?? [])],
+    stickers: [],
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import type { RequestStage } from './pipeline.js';
 import { banRoutes } from './routes/bans.js';
 import { channelRoutes } from './routes/channels.js';
 import { commandRoutes } from './routes/commands.js';
+import { emojiRoutes } from './routes/emojis.js';
 import { gatewayRoutes } from './routes/gateway.js';
 import { guildRoutes } from './routes/guilds.js';
 import { interactionRoutes } from './routes/interactions.js';
@@ -45,5 +46,6 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
   interactionRoutes(app, options);
   oauth2Routes(app, options);
   commandRoutes(app, options);
+  emojiRoutes(app, options);
   guildRoutes(app, options);
 }

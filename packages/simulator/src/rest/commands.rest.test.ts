@@ -93,3 +93,38 @@ describe('REST commands, overwrites, role positions', () => {
     );
   });
 });
+
+describe('REST emojis', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('creates, edits and deletes emojis with GUILD_EMOJIS_UPDATE; uploads hit the shared per-guild limit', async () => {
+    // limitScale keeps counts: 25 uploads per (scaled) hour per guild, shared by every caller.
+    h = await startHarness({ guilds: 1, limitScale: 0.001 });
+    const client = await h.login(undefined, { intents: 1 | 8 });
+    const guildId = client.dispatches('GUILD_CREATE')[0]!.d.id;
+    const rest = h.rest();
+    const image = `data:image/png;base64,${Buffer.from('png').toString('base64')}`;
+    const emoji = await rest('POST', `/guilds/${guildId}/emojis`, { name: 'party', image });
+    expect(emoji.status).toBe(201);
+    expect(emoji.body).toMatchObject({ name: 'party', animated: false, user: { id: h.sim.defaultBot.id } });
+    expect((await client.dispatch('GUILD_EMOJIS_UPDATE')).d.emojis.map((e: { id: string }) => e.id)).toEqual([
+      emoji.body.id,
+    ]);
+    expect(
+      (await rest('PATCH', `/guilds/${guildId}/emojis/${emoji.body.id}`, { name: 'fiesta' })).body.name,
+    ).toBe('fiesta');
+    expect((await rest('POST', `/guilds/${guildId}/emojis`, { name: 'x', image })).status).toBe(400);
+    expect((await rest('DELETE', `/guilds/${guildId}/emojis/${emoji.body.id}`)).status).toBe(204);
+    expect((await rest('GET', `/guilds/${guildId}/emojis/${emoji.body.id}`)).body.code).toBe(10014);
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++)
+      statuses.push((await rest('POST', `/guilds/${guildId}/emojis`, { name: `e${i}x`, image })).status);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
+    const stats = (await h.control('GET', '/stats')).body.rateLimits;
+    expect(stats.byScope.shared).toBe(statuses.filter((s) => s === 429).length);
+    expect(stats.invalidRequests).toEqual({}); // shared 429s are not invalid requests
+  });
+});

@@ -70,8 +70,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
 
   app.setErrorHandler((error: FastifyError | DiscordHttpError, request, reply) => {
-    if (error instanceof RateLimitedError)
+    if (error instanceof RateLimitedError) {
+      options.stats.rateLimited(error.headers['x-ratelimit-scope'] ?? 'shared');
       return reply.code(429).headers(error.headers).send(error.rateLimitBody);
+    }
     if (error instanceof DiscordHttpError) return reply.code(error.status).send(error.body());
     const status = (error as FastifyError).statusCode;
     if (status === 413 || (error as FastifyError).code === 'FST_REQ_FILE_TOO_LARGE')

@@ -102,7 +102,7 @@ describe('REST rate limits', () => {
     // Same name again is no rename, and not limited.
     expect((await rename('two')).status).toBe(200);
     const stats = await h.control('GET', '/stats');
-    expect(stats.body.rateLimits.byScope).toEqual({});
+    expect(stats.body.rateLimits.byScope).toEqual({ shared: 1 });
     expect(stats.body.rateLimits.invalidRequests).toEqual({});
   });
 

@@ -1,6 +1,7 @@
 /** What the simulator stores: Discord's own object shapes plus the indexes that find them fast. */
 import type {
   APIAttachment,
+  APIEmoji,
   APIGuild,
   APIGuildMember,
   APIMessage,
@@ -38,6 +39,8 @@ export interface GuildRecord {
   joinedAt: Map<string, string>;
   /** Banned users and the reason. */
   bans?: Map<string, { reason: string | null }>;
+  /** Custom emojis by id. */
+  emojis?: Map<string, APIEmoji>;
 }
 
 /** A stored file of a message attachment, served at its `url`. */
