@@ -332,3 +332,69 @@ describe('MemoryLimiter waiting', () => {
     limiter.close();
   });
 });
+
+describe('MemoryLimiter.tryAcquire (the fast path)', () => {
+  it('grants at once while the bucket has room, taking the same places acquire would', async () => {
+    const { clock, limiter } = setup();
+    const probe = limiter.tryAcquire({ route: send(), identity: BOT });
+    expect(probe).toBeDefined();
+    // Unknown bucket with its probe in flight: nothing more at once.
+    expect(limiter.tryAcquire({ route: send(), identity: BOT })).toBeUndefined();
+    probe!.complete(200, limits(3, 2, 5));
+    const b = limiter.tryAcquire({ route: send(), identity: BOT });
+    const c = limiter.tryAcquire({ route: send(), identity: BOT });
+    expect([!!b, !!c]).toEqual([true, true]);
+    // Spent: neither path grants before Reset-After.
+    expect(limiter.tryAcquire({ route: send(), identity: BOT })).toBeUndefined();
+    const d = track(limiter.acquire({ route: send(), identity: BOT }));
+    await flush();
+    expect(d.permit).toBeUndefined();
+    expect(limiter.stats()).toEqual({ buckets: 1, queued: 1, inFlight: 2 });
+    b!.complete(200, limits(3, 1, 5));
+    c!.complete(200, limits(3, 0, 5));
+    clock.advance(5_000);
+    await flush();
+    expect(d.permit).toBeDefined();
+    limiter.close();
+  });
+
+  it('never jumps a queue: with a waiter ahead it declines', async () => {
+    const { limiter } = setup();
+    const first = limiter.tryAcquire({ route: send(), identity: BOT })!;
+    const waiting = track(limiter.acquire({ route: send(), identity: BOT }));
+    first.complete(200, limits(5, 0, 1));
+    await flush();
+    expect(waiting.permit).toBeUndefined();
+    expect(limiter.tryAcquire({ route: send(), identity: BOT })).toBeUndefined();
+    expect(limiter.stats().queued).toBe(1);
+    limiter.close();
+  });
+
+  it('counts against the global limit and declines once it is spent', () => {
+    const { limiter } = setup({ globalLimit: 2 });
+    expect(limiter.tryAcquire({ route: send(C1), identity: BOT })).toBeDefined();
+    expect(limiter.tryAcquire({ route: send(C2), identity: BOT })).toBeDefined();
+    expect(limiter.tryAcquire({ route: edit(C1), identity: BOT })).toBeUndefined();
+    // Exempt routes and other identities are not held by it.
+    expect(limiter.tryAcquire({ route: callback(), identity: BOT })).toBeDefined();
+    expect(limiter.tryAcquire({ route: send(C1), identity: OTHER })).toBeDefined();
+    limiter.close();
+  });
+
+  it('declines when closed, when the caller is gone, and with a shared gate', () => {
+    const { limiter } = setup();
+    const gone = new AbortController();
+    gone.abort(new Error('left'));
+    expect(limiter.tryAcquire({ route: send(), identity: BOT, signal: gone.signal })).toBeUndefined();
+    const gated = new MemoryLimiter({
+      gate: {
+        reserve: async () => ({ waitMs: 0, epoch: 0 }),
+        update: () => {},
+      } as never,
+    });
+    expect(gated.tryAcquire({ route: send(), identity: BOT })).toBeUndefined();
+    gated.close();
+    limiter.close();
+    expect(limiter.tryAcquire({ route: send(), identity: BOT })).toBeUndefined();
+  });
+});

@@ -79,19 +79,22 @@ export class MemoryLimiter implements Limiter {
     return this.#hashes.get(bucketRoute);
   }
 
+  tryAcquire(options: AcquireOptions): Permit | undefined {
+    // With a gate every send asks the shared state first: never at once.
+    if (this.#closed || this.#gate || options.signal?.aborted) return undefined;
+    const now = this.#clock.now();
+    const bucket = this.#touch(options, now);
+    return bucket.queue.length === 0 && !bucket.gating && this.#sendAt(bucket, options, now) === 0
+      ? this.#grant(bucket, options, undefined)
+      : undefined;
+  }
+
   acquire(options: AcquireOptions): Promise<Permit> {
     if (this.#closed) return Promise.reject(new LimiterClosedError());
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const now = this.#clock.now();
-    this.#maybeSweep(now);
-    const key = this.#keyOf(options.route, options.identity);
-    let bucket = this.#buckets.get(key);
-    if (!bucket) {
-      bucket = new Bucket(key);
-      this.#buckets.set(key, bucket);
-    }
-    bucket.lastUsed = now;
+    const bucket = this.#touch(options, now);
     if (bucket.queue.length >= this.#maxQueue && !options.retry) {
       return Promise.reject(new QueueFullError(this.#estimateWait(bucket, now)));
     }
@@ -153,6 +156,19 @@ export class MemoryLimiter implements Limiter {
       }
     }
     this.#buckets.clear();
+  }
+
+  /** The request's bucket (made if new), marked as used now. */
+  #touch(options: AcquireOptions, now: number): Bucket {
+    this.#maybeSweep(now);
+    const key = this.#keyOf(options.route, options.identity);
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      bucket = new Bucket(key);
+      this.#buckets.set(key, bucket);
+    }
+    bucket.lastUsed = now;
+    return bucket;
   }
 
   #keyOf(route: Route, identity: string): string {

@@ -7,7 +7,6 @@ import {
   DeadlineError,
   type Limiter,
   LimiterClosedError,
-  type Permit,
   QueueFullError,
 } from '../limiter/Limiter.js';
 import { type Route, routeOf } from '../routes.js';
@@ -82,7 +81,7 @@ export class Forwarder {
     const onClose = () => {
       if (!res.writableFinished) caller.abort(new Error('caller disconnected'));
     };
-    res.once('close', onClose);
+    res.on('close', onClose); // 'close' comes once: no once() wrapper
     const deadlineMs = Number(req.headers[ProxyHeaders.deadline]);
     const deadline = Number.isFinite(deadlineMs) && deadlineMs >= 0 ? clock.now() + deadlineMs : undefined;
     const return429 = req.headers[ProxyHeaders.return429] === 'true';
@@ -99,35 +98,33 @@ export class Forwarder {
 
     for (let attempt = 0; ; attempt++) {
       const waitStart = clock.now();
-      let permit: Permit;
-      try {
-        permit = await limiter.acquire({
-          route,
-          identity,
-          signal: caller,
-          deadline,
-          retry: attempt > 0,
-        });
-      } catch (error) {
-        if (error instanceof DeadlineError || error instanceof QueueFullError) {
-          const reason = error instanceof DeadlineError ? 'deadline' : 'queue-full';
-          return this.#refuse(res, label, {
-            status: 503,
-            reason,
-            message: error.message,
-            retryAfterMs: error.retryAfterMs,
-          });
+      const wanted = { route, identity, signal: caller, deadline, retry: attempt > 0 };
+      // A bucket with room and nobody ahead: the permit at once, without a promise.
+      let permit = limiter.tryAcquire?.(wanted);
+      if (permit === undefined) {
+        try {
+          permit = await limiter.acquire(wanted);
+        } catch (error) {
+          if (error instanceof DeadlineError || error instanceof QueueFullError) {
+            const reason = error instanceof DeadlineError ? 'deadline' : 'queue-full';
+            return this.#refuse(res, label, {
+              status: 503,
+              reason,
+              message: error.message,
+              retryAfterMs: error.retryAfterMs,
+            });
+          }
+          if (caller.aborted) return void res.destroy(); // the caller left: its place is freed
+          if (error instanceof LimiterClosedError) {
+            return this.#refuse(res, label, {
+              status: 503,
+              reason: 'shutting-down',
+              message: 'the rest-proxy is shutting down',
+              retryAfterMs: 1000,
+            });
+          }
+          throw error;
         }
-        if (caller.aborted) return void res.destroy(); // the caller left: its place is freed
-        if (error instanceof LimiterClosedError) {
-          return this.#refuse(res, label, {
-            status: 503,
-            reason: 'shutting-down',
-            message: 'the rest-proxy is shutting down',
-            retryAfterMs: 1000,
-          });
-        }
-        throw error;
       }
       metrics.queueWait.observe((clock.now() - waitStart) / 1000);
       const sentAt = clock.now();

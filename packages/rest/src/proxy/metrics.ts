@@ -1,14 +1,18 @@
 /** The rest-proxy's Prometheus metrics: requests by route and status, queues, 429s, upstream latency. */
-import { Counter, Gauge, Histogram, type Registry } from '@shardwire/core';
+import { Counter, Gauge, type Registry } from '@shardwire/core';
 import type { Limiter } from '../limiter/Limiter.js';
+import { LightHistogram } from './lightHistogram.js';
 
 export interface ProxyMetrics {
-  /** Counts one answer (children are cached: labelling per request is the costly part). */
+  /**
+   * Counts one answer: a plain number per route and status, handed to the counter when `/metrics` is
+   * read (prom-client validates and hashes the labels on every `inc`, even through a cached child).
+   */
   answered(route: string, status: number): void;
   rateLimited: Counter<'route' | 'scope'>;
   refused: Counter<'reason'>;
-  queueWait: Histogram;
-  upstreamLatency: Histogram;
+  queueWait: LightHistogram;
+  upstreamLatency: LightHistogram;
   /** Bounds label values so a flood of odd paths cannot blow up the registry. */
   routeLabel(route: string): string;
 }
@@ -17,7 +21,7 @@ const MAX_ROUTES = 500;
 
 export function createProxyMetrics(registry: Registry, limiter: Limiter): ProxyMetrics {
   const routes = new Set<string>();
-  const answers = new Map<string, Map<number, Counter.Internal>>();
+  const answers = new Map<string, Map<number, { count: number }>>();
   new Gauge({
     name: 'shardwire_rest_queue_depth',
     help: 'Requests waiting in bucket queues',
@@ -34,11 +38,16 @@ export function createProxyMetrics(registry: Registry, limiter: Limiter): ProxyM
       this.set(limiter.stats().inFlight);
     },
   });
-  const requests = new Counter({
+  new Counter({
     name: 'shardwire_rest_requests_total',
     help: 'Answers returned to callers, by route and status',
     labelNames: ['route', 'status'],
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const [route, byStatus] of answers)
+        for (const [status, { count }] of byStatus) this.inc({ route, status: String(status) }, count);
+    },
   });
   return {
     answered(route, status) {
@@ -47,12 +56,9 @@ export function createProxyMetrics(registry: Registry, limiter: Limiter): ProxyM
         byStatus = new Map();
         answers.set(route, byStatus);
       }
-      let child = byStatus.get(status);
-      if (!child) {
-        child = requests.labels({ route, status: String(status) });
-        byStatus.set(status, child);
-      }
-      child.inc();
+      const tally = byStatus.get(status);
+      if (tally) tally.count++;
+      else byStatus.set(status, { count: 1 });
     },
     rateLimited: new Counter({
       name: 'shardwire_rest_429_total',
@@ -66,13 +72,13 @@ export function createProxyMetrics(registry: Registry, limiter: Limiter): ProxyM
       labelNames: ['reason'],
       registers: [registry],
     }),
-    queueWait: new Histogram({
+    queueWait: new LightHistogram({
       name: 'shardwire_rest_queue_wait_seconds',
       help: 'Time a request waited for its rate limit',
       buckets: [0.001, 0.01, 0.05, 0.25, 1, 5, 30],
       registers: [registry],
     }),
-    upstreamLatency: new Histogram({
+    upstreamLatency: new LightHistogram({
       name: 'shardwire_rest_upstream_seconds',
       help: 'Time to the upstream answer headers',
       buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 10],
