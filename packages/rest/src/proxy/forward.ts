@@ -3,12 +3,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Clock, Logger } from '@shardwire/core';
 import type { Dispatcher } from 'undici';
 import type { HeaderSource } from '../limiter/headers.js';
-import {
-  DeadlineError,
-  type Limiter,
-  LimiterClosedError,
-  QueueFullError,
-} from '../limiter/Limiter.js';
+import { DeadlineError, type Limiter, LimiterClosedError, QueueFullError } from '../limiter/Limiter.js';
 import { type Route, routeOf } from '../routes.js';
 import { CallerSignal } from './callerSignal.js';
 import type { ProxyMetrics } from './metrics.js';
