@@ -3,9 +3,16 @@
 // Throughput at saturation (`concurrency` requests in flight, spread over a few hot channels as a bot's
 // traffic is, and again over many channels), and added latency (sequential requests: each target's
 // p50/p99 minus direct calls' to the upstream), all interleaved round by round.
-import { spawn } from 'node:child_process';
+//
+// Fairness on a small shared machine: every proxy runs in its own process pinned to the same core
+// (BENCH_PIN=0 turns pinning off); the load generator and the upstream share the other core, so the
+// proxy under test never competes with the traffic it serves. Each contender gets the same 64
+// keep-alive connections and 64 requests in flight; short slices in many rounds, the order rotated
+// every round, medians reported, so a busy moment of the machine hurts each side alike.
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -20,16 +27,19 @@ const config = {
   upstream: useSimulator
     ? 'packages/simulator (child process)'
     : 'local Discord-like HTTP server (child process), limits that never bind',
-  requests: isCI ? 3_000 : useSimulator ? 5_000 : 20_000,
+  requests: isCI ? 2_000 : useSimulator ? 3_000 : 5_000,
   concurrency: 64,
+  upstreamConnections: 64,
   hotChannels: 16,
   manyChannels: 256,
-  rounds: 5,
-  latencySamples: isCI ? 300 : 1_500,
+  rounds: isCI ? 3 : 8,
+  latencySamples: isCI ? 200 : 500,
+  pinned: pinCores(),
 };
 let TOKEN = 'Bot MTExMTExMTExMTExMTExMTEx.GAbCdE.benchmarkbenchmarkbenchmarkbenchmark12';
 let simChannels;
 const children = [];
+const BEFORE = 'shardwire@before';
 const pids = new Map();
 
 /** CPU time (ms) a child process has used so far: user + system, from /proc (Linux). */
@@ -44,10 +54,26 @@ function cpuMs(url) {
   }
 }
 
+/**
+ * With two cores or more and `taskset` at hand: this process (the load generator) and the upstream on
+ * core 0, every proxy on core 1. Returns a description for the report, or false.
+ */
+function pinCores() {
+  if (process.env.BENCH_PIN === '0' || cpus().length < 2) return false;
+  try {
+    execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' });
+    return 'load generator + upstream on cpu 0, each proxy on cpu 1 (taskset)';
+  } catch {
+    return false;
+  }
+}
+
 async function start(role, upstream) {
-  const child = spawn(process.execPath, [join(here, 'servers.mjs'), role, ...(upstream ? [upstream] : [])], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const args = [join(here, 'servers.mjs'), role, ...(upstream ? [upstream] : [])];
+  const core = role === 'upstream' || role === 'simulator' ? '0' : '1';
+  const child = config.pinned
+    ? spawn('taskset', ['-c', core, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   const lines = createInterface({ input: child.stdout });
   for await (const line of lines) {
@@ -107,6 +133,8 @@ try {
     shardwire: await start('shardwire', upstream),
     '@discordjs/proxy': await start('discordjs', upstream),
     'limit:bare-passthrough': await start('bare', upstream),
+    // BENCH_BEFORE=<absolute path of an earlier packages/rest/dist>: that build too, printed, not saved.
+    ...(process.env.BENCH_BEFORE ? { [BEFORE]: await start('shardwire-before', upstream) } : {}),
   };
   const pools = Object.fromEntries(
     [['direct', upstream], ...Object.entries(targets)].map(([name, url]) => [
@@ -122,8 +150,10 @@ try {
   const cpuPerRequest = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
   const samples = Object.fromEntries(Object.keys(pools).map((name) => [name, []]));
   for (let round = 0; round < config.rounds; round++) {
-    const order = Object.keys(targets);
-    if (round % 2 === 1) order.reverse(); // a noisy moment hurts each side alike
+    // Rotated every round (and reversed every other), so no contender always follows another.
+    const names = Object.keys(targets);
+    const order = names.map((_, i) => names[(i + round) % names.length]);
+    if (round % 2 === 1) order.reverse();
     for (const name of order) {
       const cpuBefore = cpuMs(targets[name]);
       const hot = await throughput(pools[name], config.requests, config.hotChannels);
@@ -142,7 +172,7 @@ try {
   const direct50 = percentile(samples.direct, 50);
   const direct99 = percentile(samples.direct, 99);
   const names = Object.keys(targets);
-  report('rest-proxy', config, [
+  const metrics = [
     {
       metric: 'throughput',
       unit: 'req/s',
@@ -192,7 +222,22 @@ try {
         ['limit:direct', direct99],
       ]),
     },
-  ]);
+  ];
+  if (BEFORE in targets) {
+    console.log('before/after (same run):');
+    for (const m of metrics) {
+      const now = m.values.shardwire;
+      console.log(
+        `  ${m.metric.padEnd(26)} before ${m.values[BEFORE].toFixed(3)}  after ${now.toFixed(3)} ${m.unit}`,
+      );
+      delete m.values[BEFORE];
+    }
+  }
+  report(
+    'rest-proxy',
+    { ...config, ...(BEFORE in targets ? { before: process.env.BENCH_BEFORE } : {}) },
+    metrics,
+  );
   await Promise.all(Object.values(pools).map((pool) => pool.close()));
 } finally {
   for (const child of children) child.kill();

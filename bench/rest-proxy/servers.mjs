@@ -4,6 +4,8 @@
 import { createServer } from 'node:http';
 
 const [role, upstreamUrl] = process.argv.slice(2);
+/** Keep-alive connections from each proxy to the upstream: the load generator never has more in flight. */
+const UPSTREAM_CONNECTIONS = 64;
 process.on('SIGINT', () => process.exit(0));
 
 function ready(server) {
@@ -12,7 +14,14 @@ function ready(server) {
 
 if (role === 'upstream') {
   // Answers like Discord (a message object and the rate-limit headers) with limits that never bind.
+  // Built from a template (the timestamp refreshed every second): the upstream shares a core with the
+  // load generator, so its cost is kept low for every contender alike.
   let id = 1_000_000_000_000_000_000n;
+  let timestamp = new Date().toISOString();
+  setInterval(() => {
+    timestamp = new Date().toISOString();
+  }, 1000).unref();
+  const tail = `,"content":"benchmark","type":0,"author":{"id":"1","username":"bot","discriminator":"0","avatar":null,"bot":true},"edited_timestamp":null,"tts":false,"mention_everyone":false,"mentions":[],"mention_roles":[],"attachments":[],"embeds":[],"pinned":false}`;
   ready(
     createServer((req, res) => {
       const chunks = [];
@@ -20,29 +29,14 @@ if (role === 'upstream') {
       req.on('end', () => {
         const channel = /\/channels\/(\d+)/.exec(req.url ?? '')?.[1] ?? '0';
         id++;
-        const body = JSON.stringify({
-          id: String(id),
-          channel_id: channel,
-          content: 'benchmark',
-          type: 0,
-          author: { id: '1', username: 'bot', discriminator: '0', avatar: null, bot: true },
-          timestamp: new Date().toISOString(),
-          edited_timestamp: null,
-          tts: false,
-          mention_everyone: false,
-          mentions: [],
-          mention_roles: [],
-          attachments: [],
-          embeds: [],
-          pinned: false,
-        });
+        const body = `{"id":"${id}","channel_id":"${channel}","timestamp":"${timestamp}"${tail}`;
         res.writeHead(200, {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
           'x-ratelimit-limit': '1000000',
           'x-ratelimit-remaining': '999999',
           'x-ratelimit-reset-after': '60.000',
-          'x-ratelimit-reset': String(Date.now() / 1000 + 60),
+          'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 60),
           'x-ratelimit-bucket': 'bench-bucket',
         });
         res.end(body);
@@ -56,13 +50,16 @@ if (role === 'upstream') {
   const channels = [...sim.world.store.guilds.values()].map((g) => sim.world.store.channelsOf(g)[0].id);
   console.log(`SIM ${JSON.stringify({ token: sim.defaultBot.token, channels })}`);
   console.log(`READY ${sim.url}`);
-} else if (role === 'shardwire') {
-  const { RestProxy, MemoryLimiter } = await import('../../packages/rest/dist/index.js');
+} else if (role === 'shardwire' || role === 'shardwire-before') {
+  // `shardwire-before`: an earlier build (BENCH_BEFORE=<its dist folder>), for before/after figures in one run.
+  const dist = role === 'shardwire' ? '../../packages/rest/dist' : process.env.BENCH_BEFORE;
+  const { RestProxy, MemoryLimiter } = await import(`${dist}/index.js`);
   const { createLogger } = await import('../../packages/core/dist/index.js');
   // Routes with room: the global limit is raised as Discord does for large bots (same for @discordjs/proxy).
   const proxy = new RestProxy({
     upstreamUrl: `${upstreamUrl}/api`,
     limiter: new MemoryLimiter({ globalLimit: 1_000_000 }),
+    connections: UPSTREAM_CONNECTIONS,
     logger: createLogger({ name: 'bench', level: 'warn' }),
   });
   const url = await proxy.listen(0, '127.0.0.1');
@@ -70,6 +67,7 @@ if (role === 'upstream') {
 } else if (role === 'discordjs') {
   const { REST } = await import('@discordjs/rest');
   const { proxyRequests } = await import('@discordjs/proxy');
+  // Its undici agent opens connections as needed: never more than the 64 requests in flight.
   const rest = new REST({
     api: `${upstreamUrl}/api`,
     globalRequestsPerSecond: 1_000_000,
@@ -82,7 +80,7 @@ if (role === 'upstream') {
   // length; the answer through undici's dispatch API straight into the response), so the two
   // differ only by what shardwire does on top.
   const { Pool } = await import('../../packages/rest/node_modules/undici/index.js');
-  const pool = new Pool(upstreamUrl, { connections: 128, keepAliveTimeout: 30_000 });
+  const pool = new Pool(upstreamUrl, { connections: UPSTREAM_CONNECTIONS, keepAliveTimeout: 30_000 });
   ready(
     createServer(async (req, res) => {
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
