@@ -59,13 +59,6 @@ function emptyToUndefined(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-/** Markdown rows for the README's configuration table. */
-export function describeConfig(spec: SettingsSpec): string {
-  return Object.values(spec)
-    .map((s) => `| \`${s.env}\` | ${s.flag ? `\`--${s.flag}\`` : ''} | ${s.doc} |`)
-    .join('\n');
-}
-
 /** Common schemas, so every service words its errors alike. */
 export const schemas = {
   port: (fallback: number) =>

@@ -1,5 +1,5 @@
 /** A CLI command: its one-line summary for `shardwire help`, and what it runs. */
-import type { Flags } from '@shardwire/core';
+import type { Flags, SettingsSpec } from '@shardwire/core';
 
 export interface CommandContext {
   flags: Flags;
@@ -11,6 +11,8 @@ export interface CommandContext {
 export interface Command {
   summary: string;
   usage: string;
+  /** Every setting the command reads: listed by `shardwire config` and in the README's table. */
+  settings?: SettingsSpec;
   /** Resolves when the command has finished; long-running services resolve on shutdown. */
   run(context: CommandContext): Promise<void>;
 }

@@ -9,6 +9,7 @@ const command: Command = {
   summary:
     'Inspect the shared cache: `shardwire cache stats` (entities by type, memory used, guilds by activity)',
   usage: 'shardwire cache stats [--cache-url redis://127.0.0.1:6379] [--json]',
+  settings,
   async run({ flags, args, env }) {
     const [sub] = args;
     if (sub !== 'stats')

@@ -9,19 +9,19 @@ export const dlqSettings = {
     env: 'BROKER_URL',
     flag: 'broker-url',
     schema: z.string({ message: 'expected the broker URL (amqp://… or nats://…)' }).min(1),
-    doc: 'Broker whose dead letters to read (`amqp://…`, `nats://…`)',
+    doc: 'The broker: `memory:` (one process), `amqp://…` (RabbitMQ) or `nats://…` (JetStream); URL parameters `prefix`, `partitions`, `publishBuffer`, `ackWaitMs`',
   },
   group: {
     env: 'DLQ_GROUP',
     flag: 'group',
     schema: z.string().min(1).optional(),
-    doc: 'Only this consumer group',
+    doc: '`shardwire dlq`: only this consumer group',
   },
   limit: {
     env: 'DLQ_LIMIT',
     flag: 'limit',
     schema: schemas.positiveInt(100),
-    doc: 'At most this many letters listed',
+    doc: '`shardwire dlq list`: at most this many letters',
   },
 } satisfies SettingsSpec;
 
@@ -35,6 +35,7 @@ const usage = [
 const command: Command = {
   summary: 'Show, replay or purge dead-lettered messages (list | replay | purge)',
   usage,
+  settings: dlqSettings,
   async run({ flags, args, env }) {
     const action = args[0];
     if (action !== 'list' && action !== 'replay' && action !== 'purge')

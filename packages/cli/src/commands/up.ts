@@ -11,6 +11,7 @@ const command: Command = {
     '             [--broker-url memory:] [--cache-url memory:] [--log-level warn]',
     'With DISCORD_TOKEN set it connects to real Discord (or DISCORD_API_URL) instead of starting the simulator.',
   ].join('\n'),
+  settings: platformSettings,
   async run({ flags, env }) {
     const config = loadConfig(platformSettings, { env, flags });
     const logger = createLogger({ name: 'shardwire', level: config.logLevel });
