@@ -16,8 +16,8 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Pool } from '../../packages/rest/node_modules/undici/index.js';
 import { isCI, percentile, report } from '../lib/report.mjs';
+import { RawClient } from './rawClient.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // BENCH_UPSTREAM=simulator runs against packages/simulator (built) instead of the minimal upstream;
@@ -29,6 +29,7 @@ const config = {
     : 'local Discord-like HTTP server (child process), limits that never bind',
   requests: isCI ? 2_000 : useSimulator ? 3_000 : 5_000,
   concurrency: 64,
+  client: 'raw keep-alive HTTP/1.1 (bench/rest-proxy/rawClient.mjs), one request per connection at a time',
   upstreamConnections: 64,
   hotChannels: 16,
   manyChannels: 256,
@@ -93,35 +94,31 @@ async function start(role, upstream) {
 const channelOf = (i, channels) =>
   simChannels ? simChannels[i % channels] : String(400000000000000000n + BigInt(i % channels));
 
-function send(pool, i, channels = config.hotChannels) {
-  return pool
-    .request({
-      path: `/api/v10/channels/${channelOf(i, channels)}/messages`,
-      method: 'POST',
-      headers: { authorization: TOKEN, 'content-type': 'application/json' },
-      body: `{"content":"message ${i}"}`,
-    })
-    .then(async (answer) => {
-      await answer.body.dump();
-      if (answer.statusCode !== 200) throw new Error(`status ${answer.statusCode}`);
-    });
+async function send(client, lane, i, channels = config.hotChannels) {
+  const request = client.post(
+    `/api/v10/channels/${channelOf(i, channels)}/messages`,
+    { authorization: TOKEN, 'content-type': 'application/json' },
+    `{"content":"message ${i}"}`,
+  );
+  const status = await client.connections[lane].send(request);
+  if (status !== 200) throw new Error(`status ${status}`);
 }
 
-async function throughput(pool, requests, channels) {
+async function throughput(client, requests, channels) {
   let next = 0;
   const started = performance.now();
-  const lane = async () => {
-    while (next < requests) await send(pool, next++, channels);
+  const lane = async (at) => {
+    while (next < requests) await send(client, at, next++, channels);
   };
-  await Promise.all(Array.from({ length: config.concurrency }, lane));
+  await Promise.all(Array.from({ length: config.concurrency }, (_, at) => lane(at)));
   return requests / ((performance.now() - started) / 1000);
 }
 
-async function latencies(pool, samples) {
+async function latencies(client, samples) {
   const out = [];
   for (let i = 0; i < samples; i++) {
     const t = performance.now();
-    await send(pool, i);
+    await send(client, 0, i);
     out.push(performance.now() - t);
   }
   return out;
@@ -139,7 +136,7 @@ try {
   const pools = Object.fromEntries(
     [['direct', upstream], ...Object.entries(targets)].map(([name, url]) => [
       name,
-      new Pool(url, { connections: config.concurrency, keepAliveTimeout: 30_000 }),
+      new RawClient(url, config.concurrency),
     ]),
   );
   // Warm-up: connections, JIT, learned buckets.
@@ -238,7 +235,7 @@ try {
     { ...config, ...(BEFORE in targets ? { before: process.env.BENCH_BEFORE } : {}) },
     metrics,
   );
-  await Promise.all(Object.values(pools).map((pool) => pool.close()));
+  for (const client of Object.values(pools)) client.close();
 } finally {
   for (const child of children) child.kill();
 }
