@@ -98,7 +98,7 @@ export function buildGuildCreate(
     voice_states: [],
     members,
     channels: store.channelsOf(guild),
-    threads: [],
+    threads: store.threadsOf(guild) as unknown as GatewayGuildCreateDispatchData['threads'],
     presences: [],
     stage_instances: [],
     guild_scheduled_events: [],

@@ -13,6 +13,7 @@ import { interactionRoutes } from './routes/interactions.js';
 import { messageRoutes } from './routes/messages.js';
 import { oauth2Routes } from './routes/oauth2.js';
 import { reactionRoutes } from './routes/reactions.js';
+import { threadRoutes } from './routes/threads.js';
 import { userRoutes } from './routes/users.js';
 
 export const API_VERSIONS = ['10', '9'] as const;
@@ -47,5 +48,6 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
   oauth2Routes(app, options);
   commandRoutes(app, options);
   emojiRoutes(app, options);
+  threadRoutes(app, options);
   guildRoutes(app, options);
 }

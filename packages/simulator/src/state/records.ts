@@ -39,6 +39,8 @@ export interface GuildRecord {
   joinedAt: Map<string, string>;
   /** Banned users and the reason. */
   bans?: Map<string, { reason: string | null }>;
+  /** Threads (kept apart from `channelIds`: Discord lists them as `threads`). */
+  threadIds?: Set<string>;
   /** Custom emojis by id. */
   emojis?: Map<string, APIEmoji>;
 }

@@ -42,7 +42,8 @@ export class Store {
     const record = this.guilds.get(guildId);
     if (!record) return undefined;
     for (const botId of [...record.botIds]) this.removeBotFromGuild(botId, guildId);
-    for (const channelId of record.channelIds) this.removeChannel(channelId);
+    for (const channelId of [...record.channelIds, ...(record.threadIds ?? [])])
+      this.removeChannel(channelId);
     this.guilds.delete(guildId);
     this.#sortedGuildIds = undefined;
     return record;
@@ -94,12 +95,26 @@ export class Store {
     this.#messages.set(channel.id, new MessageLog());
   }
 
+  /** A thread: a channel for messages, listed in its guild's `threadIds` rather than `channelIds`. */
+  addThread(thread: ChannelRecord): void {
+    this.channels.set(thread.id, thread);
+    const guild = this.guilds.get(thread.guild_id);
+    if (guild) (guild.threadIds ??= new Set()).add(thread.id);
+    this.#messages.set(thread.id, new MessageLog());
+  }
+
+  threadsOf(guild: GuildRecord): ChannelRecord[] {
+    return [...(guild.threadIds ?? [])].map((id) => this.channels.get(id)!);
+  }
+
   removeChannel(channelId: string): ChannelRecord | undefined {
     const channel = this.channels.get(channelId);
     if (!channel) return undefined;
     this.channels.delete(channelId);
     this.#messages.delete(channelId);
-    this.guilds.get(channel.guild_id)?.channelIds.delete(channelId);
+    const guild = this.guilds.get(channel.guild_id);
+    guild?.channelIds.delete(channelId);
+    guild?.threadIds?.delete(channelId);
     return channel;
   }
 

@@ -197,8 +197,16 @@ export class World {
   }
 
   deleteChannel(channel: ChannelRecord): void {
+    const thread = this.store.guilds.get(channel.guild_id)?.threadIds?.has(channel.id) ?? false;
     this.store.removeChannel(channel.id);
-    this.dispatcher.toGuild(channel.guild_id, 'CHANNEL_DELETE', channel);
+    if (thread)
+      this.dispatcher.toGuild(channel.guild_id, 'THREAD_DELETE', {
+        id: channel.id,
+        guild_id: channel.guild_id,
+        parent_id: channel.parent_id,
+        type: channel.type,
+      });
+    else this.dispatcher.toGuild(channel.guild_id, 'CHANNEL_DELETE', channel);
   }
 
   createRole(guild: GuildRecord, patch: RolePatch): APIRole {
