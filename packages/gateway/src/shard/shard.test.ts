@@ -205,4 +205,16 @@ describe('Shard', () => {
     expect(await closed).toBe(4000);
     expect(shard.session?.sessionId).toBe('session-1');
   });
+
+  it('falls back to the main gateway URL when the stored resume URL keeps failing', async () => {
+    const { gateway, shard, until } = await setup({
+      session: { sessionId: 'gone', resumeGatewayUrl: 'ws://127.0.0.1:1', seq: 5 },
+      backoff: { baseMs: 1, maxMs: 2 },
+    });
+    shard.connect();
+    await until(() => shard.status === 'ready', 5);
+    // The fake gateway does not know the session: op 9, then a fresh IDENTIFY on the main URL.
+    expect(gateway.resumes).toEqual([{ sessionId: 'gone', seq: 5 }]);
+    expect(gateway.identifies).toHaveLength(1);
+  });
 });

@@ -173,7 +173,9 @@ export class Shard extends EventEmitter<ShardEvents> {
 
   #open(): void {
     const resume = this.#session.info;
-    const base = resume ? resume.resumeGatewayUrl : this.#options.gatewayUrl;
+    // A resume URL that keeps failing (a stored one gone stale) gives way to the main URL, where a
+    // RESUME still works or earns an op 9 and a fresh IDENTIFY.
+    const base = resume && this.#attempt < 3 ? resume.resumeGatewayUrl : this.#options.gatewayUrl;
     const url = new URL(base);
     url.searchParams.set('v', String(API_VERSION));
     url.searchParams.set('encoding', 'json');
