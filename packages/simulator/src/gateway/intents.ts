@@ -41,6 +41,7 @@ const GUILD_EVENTS: Record<string, number> = {
   GUILD_BAN_REMOVE: GatewayIntentBits.GuildModeration,
   GUILD_EMOJIS_UPDATE: GatewayIntentBits.GuildExpressions,
   THREAD_LIST_SYNC: GatewayIntentBits.Guilds,
+  WEBHOOKS_UPDATE: GatewayIntentBits.GuildWebhooks,
   THREAD_MEMBER_UPDATE: GatewayIntentBits.Guilds,
   THREAD_MEMBERS_UPDATE: GatewayIntentBits.GuildMembers,
 };

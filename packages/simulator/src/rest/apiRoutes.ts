@@ -15,6 +15,7 @@ import { oauth2Routes } from './routes/oauth2.js';
 import { reactionRoutes } from './routes/reactions.js';
 import { threadRoutes } from './routes/threads.js';
 import { userRoutes } from './routes/users.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export const API_VERSIONS = ['10', '9'] as const;
 
@@ -49,5 +50,6 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
   commandRoutes(app, options);
   emojiRoutes(app, options);
   threadRoutes(app, options);
+  webhookRoutes(app, options);
   guildRoutes(app, options);
 }

@@ -24,6 +24,7 @@ import { ApplicationCommands } from './commands.js';
 import { Interactions } from './interactions.js';
 import { channelName, guildName, roleName, userName } from './names.js';
 import { OAuth2 } from './oauth2.js';
+import { Webhooks } from './webhooks.js';
 
 export interface NewGuild {
   name?: string;
@@ -49,6 +50,8 @@ export class World {
   readonly interactions = new Interactions();
   /** OAuth2 codes, tokens and client secrets. */
   readonly oauth2 = new OAuth2(() => this.clock.now());
+  /** Channel webhooks. */
+  readonly webhooks = new Webhooks();
   /** Application commands of every app. */
   readonly commands: ApplicationCommands;
 
