@@ -2,8 +2,10 @@
 import type { Clock, Logger, Registry } from '@shardwire/core';
 import type { Rest } from '@shardwire/rest';
 import type { Cache } from './Cache.js';
+import type { CacheConfig } from './config.js';
 import { LazyCache } from './lazy/LazyCache.js';
 import { MemoryStore } from './memory/MemoryStore.js';
+import { registerCacheMetrics } from './metrics.js';
 import { type CacheOptions, Policy } from './options.js';
 import { CACHE_URL_FORMS, connectRedis } from './redis/connect.js';
 import { RedisStore } from './redis/RedisStore.js';
@@ -25,6 +27,34 @@ export async function createCache(url: string | undefined, deps: CacheDeps = {})
   if (!deps.lazy) return new StoreCache(store, deps);
   const { clock, logger, registry } = deps;
   return new LazyCache(store, { ...deps.lazy, clock, logger, registry });
+}
+
+/**
+ * The cache a service configures with `cacheSettings` (`CACHE_URL`, `CACHE_ENTITIES`, `CACHE_LAZY`...):
+ * lazy loading through `rest` when it is on, and the cache's gauges on `registry`.
+ */
+export async function createCacheFromConfig(
+  config: CacheConfig,
+  deps: { rest: Rest; logger?: Logger; registry?: Registry; clock?: Clock },
+): Promise<StoreCache> {
+  const cache = await createCache(config.cacheUrl, {
+    ...config.cacheEntities,
+    keyPrefix: config.cacheKeyPrefix,
+    ...(deps.logger ? { logger: deps.logger } : {}),
+    ...(deps.registry ? { registry: deps.registry } : {}),
+    ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(config.cacheLazy
+      ? {
+          lazy: {
+            rest: deps.rest,
+            maxPerSecond: config.cacheLazyPerSecond,
+            evictIdleMs: config.cacheEvictIdleMs,
+          },
+        }
+      : {}),
+  });
+  if (deps.registry) registerCacheMetrics(cache, deps.registry);
+  return cache;
 }
 
 async function createStore(url: string | undefined, policy: Policy, deps: CacheDeps): Promise<Store> {

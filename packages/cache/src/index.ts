@@ -1,6 +1,6 @@
 export * from './Cache.js';
 export { type CacheConfig, cacheSettings } from './config.js';
-export { type CacheDeps, createCache } from './createCache.js';
+export { type CacheDeps, createCache, createCacheFromConfig } from './createCache.js';
 export { type Eviction, type EvictionOptions, startEviction } from './lazy/eviction.js';
 export { LazyCache, type LazyOptions } from './lazy/LazyCache.js';
 export { MemoryStore } from './memory/MemoryStore.js';

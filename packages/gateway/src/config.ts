@@ -1,4 +1,5 @@
 /** The gateway service's settings: read once, from the environment and `shardwire gateway` flags. */
+import { cacheSettings } from '@shardwire/cache';
 import { type ConfigOf, type SettingsSpec, schemas } from '@shardwire/core';
 import { z } from 'zod';
 import { parseShardIds } from './shardIds.js';
@@ -95,12 +96,8 @@ export const gatewaySettings = {
     schema: z.string().default('memory:'),
     doc: 'Broker the envelopes are published to (`memory:`, `amqp://...`, `nats://...`).',
   },
-  cacheUrl: {
-    env: 'CACHE_URL',
-    flag: 'cache-url',
-    schema: z.string().default('memory:'),
-    doc: 'Cache the shards update (`memory:` or `redis://...`).',
-  },
+  // The cache the shards write: backend, kept entities, lazy loading and eviction.
+  ...cacheSettings,
   sessionStoreUrl: {
     env: 'SESSION_STORE_URL',
     flag: 'session-store-url',

@@ -1,6 +1,6 @@
 /** `shardwire gateway`: the shards of a bot, publishing every dispatch to the broker. */
 import { createBroker } from '@shardwire/broker';
-import { createCache } from '@shardwire/cache';
+import { createCacheFromConfig } from '@shardwire/cache';
 import { createLogger, createMetricsRegistry, loadConfig, Shutdown } from '@shardwire/core';
 import { gatewaySettings, startGatewayService } from '@shardwire/gateway';
 import { RestClient } from '@shardwire/rest';
@@ -14,6 +14,7 @@ const command: Command = {
     '                  [--session-store-url redis://…] [--identify-url redis://…] [--port 8082] [--log-level info]',
     'The token comes from DISCORD_TOKEN.',
   ].join('\n'),
+  settings: gatewaySettings,
   async run({ flags, env }) {
     const config = loadConfig(gatewaySettings, { env, flags });
     const logger = createLogger({ name: 'gateway', level: config.logLevel });
@@ -21,10 +22,10 @@ const command: Command = {
     const shutdown = new Shutdown(logger);
     const broker = await createBroker(config.brokerUrl, { logger, registry });
     shutdown.add('broker', () => broker.close());
-    const cache = await createCache(config.cacheUrl, { logger });
-    shutdown.add('cache', () => cache.close());
     const rest = new RestClient({ token: config.token, baseUrl: config.apiUrl, logger });
     shutdown.add('rest', () => rest.close());
+    const cache = await createCacheFromConfig(config, { rest, logger, registry });
+    shutdown.add('cache', () => cache.close());
     const service = await startGatewayService(config, { broker, cache, rest, logger, registry }).catch(
       async (err: unknown) => {
         await shutdown.run('start-up failed');

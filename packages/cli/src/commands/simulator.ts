@@ -1,12 +1,13 @@
 /** `shardwire simulator`: a local Discord (gateway, REST, control API) for development with no token. */
 import { createLogger, Shutdown } from '@shardwire/core';
-import { loadSimulatorConfig, startSimulator } from '@shardwire/simulator';
+import { loadSimulatorConfig, simulatorSettings, startSimulator } from '@shardwire/simulator';
 import type { Command } from './Command.js';
 
 const command: Command = {
   summary: 'Run the Discord simulator: gateway, REST and a control API on one port, no token needed',
   usage:
     'shardwire simulator [--port 8080] [--host 127.0.0.1] [--guilds N] [--seed S] [--heartbeat-interval ms] [--resume-window ms] [--rate-limits true|false] [--limit-scale 1] [--invalid-request-limit 10000] [--log-level info]',
+  settings: simulatorSettings,
   async run({ flags, env }) {
     const config = loadSimulatorConfig({ env, flags });
     const logger = createLogger({ name: 'simulator', level: config.logLevel });

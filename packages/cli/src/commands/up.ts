@@ -32,7 +32,7 @@ const command: Command = {
         : '  Discord:     real (DISCORD_TOKEN)',
       `  Rest-proxy:  ${restProxy.url}/api/v10`,
       `  Gateway:     ${gateway.url}/healthz   ${gateway.url}/metrics`,
-      `  Broker:      ${config.brokerUrl}   Cache: ${config.cacheUrl}`,
+      `  Broker:      ${config.brokerUrl}   Cache: ${config.cacheUrl ?? 'memory:'}`,
     ];
     if (simulator) {
       const channel = await firstTextChannel(simulator.url);

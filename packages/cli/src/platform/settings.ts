@@ -1,4 +1,5 @@
 /** `shardwire up`'s settings: ports, shards and guilds, and the backends (embedded by default). */
+import { cacheSettings } from '@shardwire/cache';
 import { type ConfigOf, type SettingsSpec, schemas } from '@shardwire/core';
 import { z } from 'zod';
 
@@ -44,12 +45,7 @@ export const platformSettings = {
     schema: z.string().default('memory:'),
     doc: 'Broker (`memory:`, `amqp://…`, `nats://…`)',
   },
-  cacheUrl: {
-    env: 'CACHE_URL',
-    flag: 'cache-url',
-    schema: z.string().default('memory:'),
-    doc: 'Cache (`memory:` or `redis://…`)',
-  },
+  ...cacheSettings,
   logLevel: {
     env: 'LOG_LEVEL',
     flag: 'log-level',

@@ -6,7 +6,7 @@
 
 import type { Worker } from '@shardwire/bot';
 import { type Broker, createBroker } from '@shardwire/broker';
-import { type Cache, createCache } from '@shardwire/cache';
+import { type Cache, createCacheFromConfig } from '@shardwire/cache';
 import { createMetricsRegistry, type Logger, loadConfig } from '@shardwire/core';
 import { createBasicBot } from '@shardwire/example-basic-bot';
 import { type GatewayService, gatewaySettings, startGatewayService } from '@shardwire/gateway';
@@ -72,8 +72,6 @@ export async function startPlatform(
       registry,
     });
     stops.push({ name: 'broker', stop: () => broker.close() });
-    const cache = await createCache(config.cacheUrl, { logger: logger.child({ service: 'cache' }) });
-    stops.push({ name: 'cache', stop: () => cache.close() });
 
     const restProxy = await startRestProxy(
       loadRestProxyConfig({
@@ -87,6 +85,12 @@ export async function startPlatform(
     const rest = new RestClient({ token, baseUrl: `${restProxy.url}/api`, limiter: false, logger });
     stops.push({ name: 'rest', stop: () => rest.close() });
     const bot = await rest.request<APIUser>({ method: 'GET', path: '/users/@me' });
+    const cache = await createCacheFromConfig(config, {
+      rest,
+      logger: logger.child({ service: 'cache' }),
+      registry,
+    });
+    stops.push({ name: 'cache', stop: () => cache.close() });
 
     // The worker's queue exists before the first shard connects, so no event is published unheard.
     const worker = createBasicBot({
