@@ -14,11 +14,7 @@ const command: Command = {
     const running = await startRestProxy(config, logger);
     const shutdown = new Shutdown(logger);
     shutdown.add('rest-proxy', () => running.close());
-    await new Promise<void>((resolve) => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-        process.once(signal, () => void shutdown.run(signal).then(resolve));
-      }
-    });
+    await shutdown.untilSignal();
   },
 };
 
