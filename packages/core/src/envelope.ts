@@ -12,6 +12,11 @@ export interface Envelope<D = unknown> {
   /** Discord's payload, untouched. */
   d: D;
   guildId?: string;
+  /**
+   * The guild's stable partition (`(guild_id >> 22) % partitions`, a count fixed for the bot, not the
+   * shard count): consumers route and order by it, and it does not change when the gateway reshards.
+   */
+  partition?: number;
   /** Unix ms at which the gateway received the dispatch. */
   receivedAt: number;
   /** W3C trace context, when tracing is on. */

@@ -23,14 +23,16 @@ import { MemoryIdentifyThrottler } from '../identify/MemoryIdentifyThrottler.js'
 import { GatewayMetrics } from '../metrics.js';
 import { ShardPipeline } from '../publish/ShardPipeline.js';
 import { DiskSpool } from '../publish/spool/DiskSpool.js';
+import { DEFAULT_PARTITIONS, withPartitions } from '../reshard/partition.js';
 import { Checkpoint } from '../sessionStore/Checkpoint.js';
 import { MemorySessionStore } from '../sessionStore/MemorySessionStore.js';
 import type { SessionStore } from '../sessionStore/SessionStore.js';
 import type { ShardFatalError } from '../shard/closeCodes.js';
 import type { Compression } from '../shard/compression/index.js';
-import { Shard, type ShardOptions, type ShardStatus } from '../shard/shard.js';
+import { type Dispatch, Shard, type ShardOptions, type ShardStatus } from '../shard/shard.js';
 import { botIdFromToken } from './botId.js';
 import { formatProgress, identifyFloorMs, startupProgress } from './progress.js';
+import { Resharder, type ReshardHost, type ReshardResult } from './Resharder.js';
 
 export interface ShardManagerOptions {
   token: string;
@@ -76,6 +78,19 @@ export interface ShardManagerOptions {
   spoolMaxBytes?: number;
   /** With a spool, a publish unconfirmed after this long goes to the spool. Default 10,000 ms. */
   publishTimeoutMs?: number;
+  /** Stable partitions stamped on envelopes (`partition`). Default 1,024; never change it for a bot. */
+  partitions?: number;
+  /**
+   * Every this many ms, `GET /gateway/bot`: when Discord recommends more shards than run, reshard.
+   * Default 8 h; 0 turns the timer off. Only when this process owns every shard.
+   */
+  reshardIntervalMs?: number;
+  /** After the switch the old set stays open this long, publishing what only it received. Default 5,000 ms. */
+  reshardGraceMs?: number;
+  /** A new shard READY but still missing guilds after this long counts as loaded. Default 30,000 ms. */
+  reshardGuildTimeoutMs?: number;
+  /** Dispatches a new shard holds before the switch before it stops reading. Default 50,000. */
+  reshardMaxHeld?: number;
 }
 
 export interface ShardManagerEvents {
@@ -86,6 +101,8 @@ export interface ShardManagerEvents {
   progress: [ready: number, total: number];
   /** A shard sent IDENTIFY (it had no session to resume, or lost it). */
   identify: [shard: number];
+  /** A reshard's steps: `started`, `switched` (the new set publishes), `done` (old set closed), `failed`. */
+  reshard: [phase: 'started' | 'switched' | 'done' | 'failed', detail: { from: number; to: number }];
 }
 
 const COMMAND_OPS: Record<GatewayCommand['type'], number> = {
@@ -94,7 +111,9 @@ const COMMAND_OPS: Record<GatewayCommand['type'], number> = {
   request_guild_members: GatewayOpcodes.RequestGuildMembers,
 };
 
-interface Owned {
+/** One shard of a shard set; `generation` tells the sets of a reshard apart. */
+export interface Owned {
+  generation: number;
   shard: Shard;
   pipeline: ShardPipeline;
   checkpoint: Checkpoint;
@@ -115,6 +134,12 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
   #maxConcurrency = 1;
   #everReady = new Set<number>();
   #stopped = false;
+  #gatewayUrl = '';
+  /** The generation of the set that publishes (0 at start, +1 per reshard). */
+  #generation = 0;
+  readonly #broker: Broker;
+  readonly #resharder: Resharder;
+  #reshardTimer: NodeJS.Timeout | undefined;
 
   constructor(options: ShardManagerOptions) {
     super();
@@ -122,6 +147,8 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
     this.#clock = options.clock ?? systemClock;
     this.#store = options.sessionStore ?? new MemorySessionStore();
     this.metrics = new GatewayMetrics(options.metrics ?? new Registry());
+    this.#broker = withPartitions(options.broker, options.partitions ?? DEFAULT_PARTITIONS);
+    this.#resharder = new Resharder(this.#reshardHost());
     this.metrics.spoolSources.add(() => [...this.#owned].map(([id, o]) => [id, o.spool?.depthBytes ?? 0]));
   }
 
@@ -188,7 +215,55 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
       `starting ${ids.length} of ${count} shards`,
     );
     this.#startedAt = this.#clock.now();
-    for (const id of ids) await this.#startShard(id, info.url);
+    this.#gatewayUrl = info.url;
+    for (const id of ids) {
+      this.#owned.set(id, await this.#startShard(id, { count, generation: 0, resume: true }));
+    }
+    this.#startReshardTimer();
+  }
+
+  /** A reshard under way or just finished: `reshard` resolves when the old set is closed. */
+  get resharding(): boolean {
+    return this.#resharder.busy;
+  }
+
+  /**
+   * Identifies a complete new set of `count` shards (default: Discord's recommendation) beside the
+   * running one, switches publishing once every new shard is READY and sent its guilds, then closes
+   * the old set. Needs a process that owns every shard.
+   */
+  reshard(count?: number): Promise<ReshardResult> {
+    if (this.#stopped) return Promise.reject(new Error('the shard manager is stopped'));
+    if (this.#options.shardIds) {
+      return Promise.reject(new Error('resharding needs a gateway that owns every shard (SHARD_IDS unset)'));
+    }
+    return this.#resharder.run(count);
+  }
+
+  #startReshardTimer(): void {
+    const interval = this.#options.reshardIntervalMs ?? 8 * 60 * 60 * 1000;
+    if (interval <= 0 || this.#options.shardIds) return;
+    this.#reshardTimer = setInterval(() => void this.#checkRecommendation(), interval);
+    this.#reshardTimer.unref();
+  }
+
+  /** The timer's check: reshard when Discord recommends more shards than run. */
+  async #checkRecommendation(): Promise<void> {
+    if (this.#resharder.busy || this.#stopped) return;
+    try {
+      const info = await this.#options.rest.request<APIGatewayBotInfo>({
+        method: 'GET',
+        path: '/gateway/bot',
+      });
+      if (info.shards <= this.#shardCount) return;
+      this.#options.logger?.info(
+        { from: this.#shardCount, to: info.shards },
+        'Discord recommends more shards: resharding',
+      );
+      await this.reshard(info.shards);
+    } catch (err) {
+      this.#options.logger?.error({ err }, 'reshard check failed');
+    }
   }
 
   /** Resolves when every owned shard is READY; rejects when one stops for good. */
@@ -225,6 +300,8 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
   async stop(options: { keepSession?: boolean; drainMs?: number } = {}): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    clearInterval(this.#reshardTimer);
+    await this.#resharder.abort();
     const owned = [...this.#owned.values()];
     await Promise.all(owned.map((o) => o.commands?.close()));
     for (const o of owned) o.shard.stop({ keepSession: options.keepSession !== false });
@@ -243,16 +320,18 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
     return me.id;
   }
 
-  async #startShard(id: number, gatewayUrl: string): Promise<void> {
+  /** Opens shard `id` of a set of `count`; `resume` uses (or clears) the stored session. */
+  async #startShard(id: number, set: { count: number; generation: number; resume: boolean }): Promise<Owned> {
     const { logger } = this.#options;
-    const stored = await this.#store.load(id);
-    const session = stored && stored.shardCount === this.#shardCount ? stored : undefined;
+    const { count, generation } = set;
+    const stored = set.resume ? await this.#store.load(id) : undefined;
+    const session = stored && stored.shardCount === count ? stored : undefined;
     if (stored && !session) await this.#store.clear(id);
     const checkpoint = new Checkpoint(this.#store, id, logger);
     const spool = this.#options.spoolDir
       ? await DiskSpool.open<Envelope>({
           dir: join(this.#options.spoolDir, this.#botId),
-          name: `shard-${id}-of-${this.#shardCount}`,
+          name: `shard-${id}-of-${count}`,
           ...(this.#options.spoolMaxBytes ? { maxBytes: this.#options.spoolMaxBytes } : {}),
         })
       : undefined;
@@ -265,7 +344,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
     const pipeline = new ShardPipeline({
       bot: this.#botId,
       shard: id,
-      broker: this.#options.broker,
+      broker: this.#broker,
       cache: this.#options.cache,
       clock: this.#clock,
       ...(spool ? { spool } : {}),
@@ -278,22 +357,24 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
       },
       onConfirmed: (dispatch) => {
         const current = shard.session;
-        // A confirm of an older session cannot be resumed any more; only the live one is stored.
+        // A confirm of an older session cannot be resumed any more; only the live one is stored,
+        // and only by the set that publishes (the store holds one session per shard id).
         if (!current || current.sessionId !== dispatch.sessionId) return;
+        if (generation !== this.#generation) return;
         checkpoint.update({
           sessionId: current.sessionId,
           resumeGatewayUrl: current.resumeGatewayUrl,
           seq: dispatch.seq,
-          shardCount: this.#shardCount,
+          shardCount: count,
         });
       },
     });
     const shard = new Shard({
       id,
-      count: this.#shardCount,
+      count,
       token: this.#options.token,
       intents: this.#options.intents,
-      gatewayUrl: this.#options.gatewayUrl ?? gatewayUrl,
+      gatewayUrl: this.#options.gatewayUrl ?? this.#gatewayUrl,
       identifyThrottler: this.#throttler!,
       clock: this.#clock,
       ...(session ? { session } : {}),
@@ -304,23 +385,92 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
       ...this.#options.shardOptions,
       onDispatch: (dispatch) => {
         this.metrics.events.inc({ type: dispatch.t });
-        this.metrics.inFlight.inc();
-        return pipeline.push(dispatch);
+        const overlap = this.#resharder.overlap;
+        if (!overlap) return this.#publish(owned, dispatch);
+        if (generation !== this.#resharder.generation) {
+          return overlap.fromOld(dispatch) ? this.#publish(owned, dispatch) : undefined;
+        }
+        const decision = overlap.fromNew(dispatch);
+        if (decision === 'publish') return this.#publish(owned, dispatch);
+        if (decision === 'drop' || decision === 'hold') return;
+        return decision;
       },
     });
-    this.#watch(shard);
-    const owned: Owned = { shard, pipeline, checkpoint, ...(spool ? { spool } : {}) };
-    this.#owned.set(id, owned);
+    const owned: Owned = { generation, shard, pipeline, checkpoint, ...(spool ? { spool } : {}) };
+    this.#watch(owned);
     if (session) logger?.info({ shard: id, seq: session.seq }, 'resuming stored session');
-    if (this.#options.consumeCommands !== false) owned.commands = await this.#consumeCommands(shard);
+    if (this.#options.consumeCommands !== false && generation === this.#generation) {
+      owned.commands = await this.#consumeCommands(shard);
+    }
     shard.connect();
+    return owned;
   }
 
-  #watch(shard: Shard): void {
+  #publish(owned: Owned, dispatch: Dispatch): void | Promise<void> {
+    this.metrics.inFlight.inc();
+    return owned.pipeline.push(dispatch);
+  }
+
+  /** Closes a set's command consumers, shards (sessions ended), pipelines and spools. */
+  async #closeSet(set: Iterable<Owned>, drainMs: number): Promise<void> {
+    const owned = [...set];
+    await Promise.all(owned.map((o) => o.commands?.close()));
+    for (const o of owned) o.shard.stop({ keepSession: false });
+    const drain = Promise.all(owned.map((o) => o.pipeline.idle()));
+    const deadline = new Promise((resolve) => setTimeout(resolve, drainMs).unref());
+    await Promise.race([drain, deadline]);
+    for (const o of owned) o.pipeline.close();
+    await Promise.all(owned.map((o) => o.checkpoint.settle()));
+    await Promise.all(owned.map((o) => o.spool?.close()));
+  }
+
+  /** What the resharder needs of the manager. */
+  #reshardHost(): ReshardHost {
+    return {
+      options: this.#options,
+      clock: this.#clock,
+      currentCount: () => this.#shardCount,
+      gatewayInfo: async () => {
+        const info = await this.#options.rest.request<APIGatewayBotInfo>({
+          method: 'GET',
+          path: '/gateway/bot',
+        });
+        this.#gatewayUrl = info.url;
+        return info;
+      },
+      startShard: (id, set) => this.#startShard(id, { ...set, resume: false }),
+      publish: (owned, dispatch) => this.#publish(owned, dispatch),
+      activate: async (set, count, generation) => {
+        const old = [...this.#owned.values()];
+        this.#generation = generation;
+        this.#shardCount = count;
+        this.#owned.clear();
+        for (const [id, owned] of set) this.#owned.set(id, owned);
+        this.#everReady = new Set([...set].filter(([, o]) => o.shard.status === 'ready').map(([id]) => id));
+        // The queues gateway.commands.<bot>.<id> move to the new set: old consumers first.
+        await Promise.all(
+          old.map(async (o) => {
+            await o.commands?.close();
+            delete o.commands;
+          }),
+        );
+        if (this.#options.consumeCommands !== false) {
+          for (const owned of set.values()) owned.commands = await this.#consumeCommands(owned.shard);
+        }
+        return old;
+      },
+      closeSet: (set) => this.#closeSet(set, 3_000),
+      emit: (phase, detail) => this.emit('reshard', phase, detail),
+    };
+  }
+
+  #watch(owned: Owned): void {
     const { logger } = this.#options;
+    const { shard, generation } = owned;
     shard.on('status', (status, previous) => {
       this.metrics.shardsByState.inc({ state: status });
       if (previous !== 'idle') this.metrics.shardsByState.dec({ state: previous });
+      if (generation !== this.#generation) return;
       this.emit('status', shard.id, status, previous);
       if (status !== 'ready') return;
       if (!this.#everReady.has(shard.id)) {
@@ -357,8 +507,17 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
       logger?.debug({ shard: shard.id, sessionId: info.sessionId }, 'shard identified');
     });
     shard.on('fatal', (err) => {
+      if (generation !== this.#generation) {
+        this.#resharder.fail(err);
+        return;
+      }
       void this.#store.clear(shard.id);
       this.emit('fatal', err);
+      // 4011: Discord wants more shards. The other shards keep running; a new set replaces them.
+      if (err.code === 4011 && !this.#options.shardIds && !this.#resharder.busy) {
+        logger?.warn({ shard: shard.id }, 'close 4011 (sharding required): resharding');
+        this.reshard().catch((e: unknown) => logger?.error({ err: e }, 'reshard after 4011 failed'));
+      }
     });
   }
 

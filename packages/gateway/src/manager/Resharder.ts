@@ -1,0 +1,178 @@
+/**
+ * Zero-downtime resharding: a complete new shard set identifies beside the running one (through the
+ * same identify throttler, so within the limits), holds its dispatches; once every new shard is
+ * READY and has sent its guilds, publishing switches to it (`Overlap` decides, per dispatch, which
+ * set publishes: nothing lost, nothing twice); after a grace the old set is closed.
+ */
+import type { Clock } from '@shardwire/core';
+import type { APIGatewayBotInfo } from 'discord-api-types/v10';
+import { clockSleep } from '../clockSleep.js';
+import { Overlap } from '../reshard/Overlap.js';
+import type { Dispatch } from '../shard/shard.js';
+import type { Owned, ShardManagerOptions } from './ShardManager.js';
+
+export interface ReshardResult {
+  from: number;
+  to: number;
+  /** Dispatches the new set held and published at the switch (the old set had not received them). */
+  releasedAtSwitch: number;
+  /** Guilds a new shard never sent (it counted as loaded after the guild timeout). */
+  missingGuilds: string[];
+}
+
+/** What the resharder uses of the shard manager. */
+export interface ReshardHost {
+  options: ShardManagerOptions;
+  clock: Clock;
+  currentCount(): number;
+  gatewayInfo(): Promise<APIGatewayBotInfo>;
+  startShard(id: number, set: { count: number; generation: number }): Promise<Owned>;
+  publish(owned: Owned, dispatch: Dispatch): void | Promise<void>;
+  /** Makes `set` the publishing set; returns the old one. */
+  activate(set: Map<number, Owned>, count: number, generation: number): Promise<Owned[]>;
+  closeSet(set: Iterable<Owned>): Promise<void>;
+  emit(phase: 'started' | 'switched' | 'done' | 'failed', detail: { from: number; to: number }): void;
+}
+
+export class Resharder {
+  readonly #host: ReshardHost;
+  #overlap: Overlap | undefined;
+  #generation = 0;
+  #running: Promise<ReshardResult> | undefined;
+  #abort: AbortController | undefined;
+  #incoming = new Map<number, Owned>();
+
+  constructor(host: ReshardHost) {
+    this.#host = host;
+  }
+
+  get busy(): boolean {
+    return this.#running !== undefined;
+  }
+
+  /** The overlap while both sets run; undefined otherwise (the active set publishes everything). */
+  get overlap(): Overlap | undefined {
+    return this.#overlap;
+  }
+
+  /** The new set's generation during a reshard. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  run(count?: number): Promise<ReshardResult> {
+    if (this.#running) return Promise.reject(new Error('a reshard is already under way'));
+    this.#abort = new AbortController();
+    this.#running = this.#run(count, this.#abort.signal).finally(() => {
+      this.#running = undefined;
+      this.#abort = undefined;
+    });
+    return this.#running;
+  }
+
+  /** A new shard stopped for good: the reshard fails, the old set keeps publishing. */
+  fail(error: Error): void {
+    this.#abort?.abort(error);
+  }
+
+  /** Stops a reshard under way (the manager is stopping). */
+  async abort(): Promise<void> {
+    const running = this.#running;
+    if (!running) return;
+    this.#abort?.abort(new Error('the shard manager is stopping'));
+    await running.catch(() => {});
+  }
+
+  async #run(count: number | undefined, signal: AbortSignal): Promise<ReshardResult> {
+    const host = this.#host;
+    const { logger } = host.options;
+    const info = await host.gatewayInfo();
+    const from = host.currentCount();
+    const to = count ?? info.shards;
+    if (!Number.isInteger(to) || to < 1) throw new Error(`cannot reshard to ${to} shards`);
+    const detail = { from, to };
+    const generation = this.#generation + 1;
+    const ids = Array.from({ length: to }, (_, i) => i);
+    const overlap = new Overlap({
+      shards: ids,
+      ...(host.options.reshardMaxHeld ? { maxHeld: host.options.reshardMaxHeld } : {}),
+    });
+    this.#generation = generation;
+    this.#overlap = overlap;
+    this.#incoming = new Map();
+    host.emit('started', detail);
+    logger?.info(detail, `resharding from ${from} to ${to} shards: identifying the new set`);
+    let switched = false;
+    try {
+      for (const id of ids) {
+        signal.throwIfAborted();
+        this.#incoming.set(id, await host.startShard(id, { count: to, generation }));
+      }
+      const missingGuilds = await this.#waitLoaded(overlap, signal);
+      signal.throwIfAborted();
+      // The switch: synchronous up to the publishes of what the new set held, so no live dispatch
+      // of a new shard can pass its held ones.
+      const released = overlap.switch();
+      let releasedAtSwitch = 0;
+      for (const [id, dispatches] of released) {
+        const owned = this.#incoming.get(id)!;
+        for (const dispatch of dispatches) void host.publish(owned, dispatch);
+        releasedAtSwitch += dispatches.length;
+      }
+      switched = true;
+      const old = await host.activate(this.#incoming, to, generation);
+      host.emit('switched', detail);
+      logger?.info({ ...detail, releasedAtSwitch }, 'reshard: the new set publishes');
+      // The old set keeps publishing what only it receives (sent before a new session's snapshot).
+      await clockSleep(host.clock, host.options.reshardGraceMs ?? 5_000).catch(() => {});
+      await host.closeSet(old);
+      this.#overlap = undefined;
+      host.emit('done', detail);
+      logger?.info(detail, 'reshard done: the old set is closed');
+      return { from, to, releasedAtSwitch, missingGuilds };
+    } catch (err) {
+      if (!switched) {
+        this.#overlap = undefined;
+        await host.closeSet(this.#incoming.values());
+        host.emit('failed', detail);
+        logger?.error({ err, ...detail }, 'reshard failed: the old set keeps publishing');
+      }
+      throw err;
+    } finally {
+      this.#incoming = new Map();
+    }
+  }
+
+  /** Every new shard READY with its guilds; after the guild timeout, READY is enough. */
+  async #waitLoaded(overlap: Overlap, signal: AbortSignal): Promise<string[]> {
+    const host = this.#host;
+    const timeoutMs = host.options.reshardGuildTimeoutMs ?? 30_000;
+    const aborted = new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+    aborted.catch(() => {});
+    const everyReady = () => [...this.#incoming.values()].every((o) => o.shard.status === 'ready');
+    let missing: string[] = [];
+    // Loaded, or the guild timeout passed since every new shard was READY.
+    let readySince: number | undefined;
+    const loaded = overlap.whenLoaded();
+    while (!overlap.loaded) {
+      await Promise.race([loaded, clockSleep(host.clock, 100), aborted]);
+      if (overlap.loaded) break;
+      if (!everyReady()) {
+        readySince = undefined;
+        continue;
+      }
+      readySince ??= host.clock.now();
+      if (host.clock.now() - readySince >= timeoutMs) {
+        missing = overlap.giveUpWaiting();
+        host.options.logger?.warn(
+          { guilds: missing.length },
+          'reshard: some guilds never arrived on the new set; switching without them',
+        );
+      }
+    }
+    return missing;
+  }
+}
