@@ -1,6 +1,8 @@
 // discord.js (its @discordjs/ws and its client cache) receiving the same replayed stream.
-// Without zlib-sync installed discord.js asks for plain JSON, so it skips the inflate step.
+// discord.js 14 bundles @discordjs/ws 1.x, whose only zlib-stream decoder is the native zlib-sync
+// package; without it (not installed here) discord.js asks for plain JSON: same payloads, no inflate.
 import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { startMeter } from './measure.mjs';
 
 const [port, expected] = process.argv.slice(2).map(Number);
 const messages = expected - 1 - Number(process.argv[4]);
@@ -8,23 +10,18 @@ const client = new Client({
   intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
   rest: { api: `http://127.0.0.1:${port}/api` },
 });
-let firstAt = 0;
+let meter;
 let seen = 0;
 const finished = new Promise((resolve) => {
-  client.ws.on?.('READY', () => {});
   client.on(Events.Raw, () => {
-    if (firstAt === 0) firstAt = performance.now();
+    meter ??= startMeter();
   });
   client.on(Events.MessageCreate, () => {
-    if (++seen === messages) resolve(performance.now());
+    if (++seen === messages) resolve(meter(expected - 1));
   });
 });
 await client.login(`${Buffer.from('1000').toString('base64')}.bench.token`);
-const endAt = await finished;
-process.send({
-  eventsPerSec: (expected - 1) / ((endAt - firstAt) / 1000),
-  guilds: client.guilds.cache.size,
-  rss: process.memoryUsage().rss,
-});
+const result = await finished;
+process.send({ ...result, guilds: client.guilds.cache.size, rss: process.memoryUsage().rss });
 await client.destroy();
 process.exit(0);

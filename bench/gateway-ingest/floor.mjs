@@ -3,12 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { constants, inflateSync } from 'node:zlib';
 import { zlibStreamFrames } from './frames.mjs';
+import { startMeter } from './measure.mjs';
 
 const payloads = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const frames = await zlibStreamFrames(payloads);
 const bytes = Buffer.concat(frames);
 const lengths = payloads.map((p) => Buffer.byteLength(p));
-const started = performance.now();
+const meter = startMeter();
 const text = inflateSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH, chunkSize: 1 << 20 });
 let offset = 0;
 let parsed = 0;
@@ -17,6 +18,5 @@ for (const length of lengths) {
   if (payload.op === 0) parsed++;
   offset += length;
 }
-const elapsed = performance.now() - started;
-process.send({ eventsPerSec: parsed / (elapsed / 1000) });
+process.send(meter(parsed));
 process.exit(0);

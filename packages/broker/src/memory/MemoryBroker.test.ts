@@ -59,3 +59,39 @@ describe('MemoryBroker', () => {
     await broker.close();
   });
 });
+
+describe('MemoryBroker shared bodies', () => {
+  it('no group can change what another group or the publisher sees', async () => {
+    const broker = new MemoryBroker();
+    const got: { a: unknown[]; b: unknown[] } = { a: [], b: [] };
+    const errors: unknown[] = [];
+    await broker.consume<{ n: { v: number } }>('ga', 'x.y', (d) => {
+      try {
+        d.body.n.v = 99;
+      } catch (err) {
+        errors.push(err);
+      }
+      got.a.push(d.body);
+    });
+    await broker.consume<{ n: { v: number } }>('gb', 'x.y', (d) => void got.b.push(d.body));
+    const body = { n: { v: 1 } };
+    await broker.publish('x.y', body, { headers: { h: '1' } });
+    await waitFor(() => got.a.length === 1 && got.b.length === 1, 'both groups');
+    expect(errors).toHaveLength(1);
+    expect(got.b).toEqual([{ n: { v: 1 } }]);
+    expect(body).toEqual({ n: { v: 1 } });
+    await broker.close();
+  });
+
+  it('a group declared after a publish receives the next publishes to the same key', async () => {
+    const broker = new MemoryBroker();
+    await broker.declareGroup('first', 'k.*');
+    await broker.publish('k.a', 1);
+    const got: number[] = [];
+    await broker.consume<number>('late', 'k.a', (d) => void got.push(d.body));
+    await broker.publish('k.a', 2);
+    await waitFor(() => got.length === 1, 'late group');
+    expect(got).toEqual([2]);
+    await broker.close();
+  });
+});

@@ -17,12 +17,14 @@ import { PublishRejectedError } from '../errors.js';
 import { type BrokerMetrics, createBrokerMetrics } from '../metrics.js';
 import { validateName } from '../names.js';
 import { RpcBroker } from '../RpcBroker.js';
-import { encodeBody } from '../rpc.js';
 import { asPatterns, validateRoutingKey } from '../topic.js';
 import { MemoryGroup, type StoredMessage } from './MemoryGroup.js';
 import { MemoryRpc } from './MemoryRpc.js';
+import { shareBody } from './sharedBody.js';
 
-type StoredDeadLetter = DeadLetter & { json: string; headers: Record<string, string>; partitionKey?: string };
+type StoredDeadLetter = DeadLetter & { headers: Readonly<Record<string, string>>; partitionKey?: string };
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 export class MemoryBroker extends RpcBroker implements Broker {
   readonly #groups = new Map<string, MemoryGroup>();
@@ -33,6 +35,8 @@ export class MemoryBroker extends RpcBroker implements Broker {
   protected readonly rpc: MemoryRpc;
   readonly #dropDepthSource: () => void;
   #seq = 0;
+  /** The groups each routing key reaches (the key is validated once); emptied when groups change. */
+  readonly #routes = new Map<string, MemoryGroup[]>();
 
   constructor(private readonly deps: BrokerDeps = {}) {
     super();
@@ -46,17 +50,16 @@ export class MemoryBroker extends RpcBroker implements Broker {
 
   async publish<T>(routingKey: string, body: T, options: PublishOptions = {}): Promise<void> {
     this.checkOpen();
-    validateRoutingKey(routingKey);
-    const json = encodeBody(body);
+    const targets = this.#route(routingKey);
+    const shared = shareBody(body);
     this.#metrics.published();
-    const targets = [...this.#groups.values()].filter((g) => g.matches(routingKey));
-    const full = targets.find((g) => !g.hasRoom());
-    if (full) {
+    for (const group of targets) {
+      if (group.hasRoom()) continue;
       this.#metrics.rejected();
-      throw new PublishRejectedError(routingKey, `group "${full.name}" is full`);
+      throw new PublishRejectedError(routingKey, `group "${group.name}" is full`);
     }
     const now = this.#clock.now();
-    for (const group of targets) group.enqueue(this.#store(routingKey, json, options, now));
+    for (const group of targets) group.enqueue(this.#store(routingKey, shared, options, now));
     this.#metrics.confirmed(0);
   }
 
@@ -91,7 +94,7 @@ export class MemoryBroker extends RpcBroker implements Broker {
       this.#dead
         .filter((d) => group === undefined || d.group === group)
         .slice(0, limit ?? Number.POSITIVE_INFINITY)
-        .map(({ json: _json, headers: _headers, partitionKey: _key, ...letter }) => ({ ...letter })),
+        .map(({ headers: _headers, partitionKey: _key, ...letter }) => ({ ...letter })),
     replay: async ({ group, ids } = {}) => {
       this.checkOpen();
       const chosen = this.#takeDead(group, ids);
@@ -104,7 +107,7 @@ export class MemoryBroker extends RpcBroker implements Broker {
           headers: letter.headers,
           partitionKey: letter.partitionKey,
         };
-        target.enqueue(this.#store(letter.routingKey, letter.json, options, now));
+        target.enqueue(this.#store(letter.routingKey, letter.body, options, now));
       }
       return chosen.length;
     },
@@ -124,6 +127,7 @@ export class MemoryBroker extends RpcBroker implements Broker {
     validateName('group', name);
     validateConsumeOptions(options);
     const list = asPatterns(patterns);
+    this.#routes.clear();
     let group = this.#groups.get(name);
     if (!group) {
       group = new MemoryGroup(name, this.#clock, this.#metrics, this.deps.logger, (g, m, reason) =>
@@ -135,13 +139,24 @@ export class MemoryBroker extends RpcBroker implements Broker {
     return group;
   }
 
-  #store(routingKey: string, json: string, options: PublishOptions, now: number): StoredMessage {
+  #route(routingKey: string): MemoryGroup[] {
+    let targets = this.#routes.get(routingKey);
+    if (!targets) {
+      validateRoutingKey(routingKey);
+      targets = [...this.#groups.values()].filter((g) => g.matches(routingKey));
+      if (this.#routes.size >= 4_096) this.#routes.clear();
+      this.#routes.set(routingKey, targets);
+    }
+    return targets;
+  }
+
+  #store(routingKey: string, body: unknown, options: PublishOptions, now: number): StoredMessage {
     return {
       seq: this.#seq++,
       routingKey,
-      json,
+      body,
       messageId: options.messageId,
-      headers: { ...options.headers },
+      headers: options.headers ? Object.freeze({ ...options.headers }) : NO_HEADERS,
       partitionKey: options.partitionKey,
       enqueuedAt: now,
       deliveries: 0,
@@ -153,9 +168,8 @@ export class MemoryBroker extends RpcBroker implements Broker {
       id: randomUUID(),
       group,
       routingKey: message.routingKey,
-      body: JSON.parse(message.json),
-      json: message.json,
-      headers: { ...message.headers },
+      body: message.body,
+      headers: message.headers,
       partitionKey: message.partitionKey,
       messageId: message.messageId,
       reason,

@@ -10,7 +10,8 @@ import { ReadyQueue } from './ReadyQueue.js';
 export interface StoredMessage {
   readonly seq: number;
   readonly routingKey: string;
-  readonly json: string;
+  /** Frozen: shared by every group and delivery (see `shareBody`). */
+  readonly body: unknown;
   readonly messageId: string | undefined;
   readonly headers: Readonly<Record<string, string>>;
   readonly partitionKey: string | undefined;
@@ -158,7 +159,7 @@ export class MemoryGroup {
     this.metrics.delivered(this.name, message.deliveries > 1);
     const delivery: Delivery<unknown> = {
       routingKey: message.routingKey,
-      body: JSON.parse(message.json),
+      body: message.body,
       messageId: message.messageId,
       headers: message.headers,
       deliveryCount: message.deliveries,

@@ -42,9 +42,13 @@ export interface ShardPipelineOptions {
   logger?: Logger;
 }
 
+/** pending: applied or being applied, publish under way; failed: bound for the spool. */
+type EntryState = 'pending' | 'safe' | 'failed' | 'lost';
+
 interface Entry {
   dispatch: Dispatch;
-  done: boolean;
+  envelope: Envelope;
+  state: EntryState;
 }
 
 export function toEnvelope(bot: string, dispatch: Dispatch): Envelope {
@@ -64,9 +68,16 @@ export function toEnvelope(bot: string, dispatch: Dispatch): Envelope {
 
 export class ShardPipeline {
   readonly #options: ShardPipelineOptions;
+  readonly #maxInFlight: number;
+  /** Pushed and not yet safe, in push order: `#inFlight[#head]` is the oldest. */
   #inFlight: Entry[] = [];
-  #applyTail: Promise<void> = Promise.resolve();
-  #settleTail: Promise<void> = Promise.resolve();
+  #head = 0;
+  /** Pushed and not yet applied to the cache (one writer, in order). */
+  #toApply: Entry[] = [];
+  #applyHead = 0;
+  #applying = false;
+  /** The front entry is being appended to the spool. */
+  #spooling = false;
   #spaceWaiters: (() => void)[] = [];
   #idleWaiters: (() => void)[] = [];
   #closed = false;
@@ -78,12 +89,13 @@ export class ShardPipeline {
 
   constructor(options: ShardPipelineOptions) {
     this.#options = options;
+    this.#maxInFlight = options.maxInFlight ?? 1_024;
     this.#mode = options.spool && !options.spool.isEmpty ? 'spool' : 'direct';
     if (this.#mode === 'spool') this.#startDrain();
   }
 
   get inFlight(): number {
-    return this.#inFlight.length;
+    return this.#inFlight.length - this.#head;
   }
 
   get mode(): 'direct' | 'spool' {
@@ -92,36 +104,18 @@ export class ShardPipeline {
 
   /** Takes a dispatch; returns a promise only when the pipeline is full (the shard waits on it). */
   push(dispatch: Dispatch): void | Promise<void> {
-    const entry: Entry = { dispatch, done: false };
+    const entry: Entry = { dispatch, envelope: toEnvelope(this.#options.bot, dispatch), state: 'pending' };
     this.#inFlight.push(entry);
-    const envelope = toEnvelope(this.#options.bot, dispatch);
-    const applied = this.#applyTail.then(() => this.#apply(dispatch));
-    this.#applyTail = applied;
-    const published = applied.then(() => this.#publish(envelope));
-    // Outcomes are settled in push order, so spooled envelopes keep their order.
-    this.#settleTail = this.#settleTail
-      .then(() => published)
-      .then((ok) => (ok ? undefined : this.#toSpool(envelope)))
-      .then(
-        () => {
-          entry.done = true;
-          this.#advance();
-        },
-        (err: unknown) => {
-          this.#options.logger?.error(
-            { err, shard: dispatch.shard, seq: dispatch.seq },
-            'envelope not made safe',
-          );
-        },
-      );
-    if (this.#inFlight.length >= (this.#options.maxInFlight ?? 1_024)) {
+    this.#toApply.push(entry);
+    if (!this.#applying) void this.#applyLoop();
+    if (this.inFlight >= this.#maxInFlight) {
       return new Promise((resolve) => this.#spaceWaiters.push(resolve));
     }
   }
 
   /** Resolves when every envelope pushed so far is confirmed or spooled. */
   idle(): Promise<void> {
-    if (this.#inFlight.length === 0) return Promise.resolve();
+    if (this.inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
@@ -130,45 +124,91 @@ export class ShardPipeline {
     this.#closed = true;
   }
 
-  async #apply(dispatch: Dispatch): Promise<void> {
-    try {
-      await this.#options.cache.apply(dispatch.t, dispatch.d, dispatch.shard);
-    } catch (err) {
-      this.#options.logger?.error(
-        { err, shard: dispatch.shard, t: dispatch.t, seq: dispatch.seq },
-        'cache update failed; publishing the event anyway',
-      );
+  /** The one cache writer: applies entries in push order, starting each publish once it is applied. */
+  async #applyLoop(): Promise<void> {
+    this.#applying = true;
+    const { cache, logger } = this.#options;
+    while (this.#applyHead < this.#toApply.length) {
+      const entry = this.#toApply[this.#applyHead]!;
+      this.#toApply[this.#applyHead++] = undefined as unknown as Entry;
+      const { dispatch } = entry;
+      try {
+        await cache.apply(dispatch.t, dispatch.d, dispatch.shard);
+      } catch (err) {
+        logger?.error(
+          { err, shard: dispatch.shard, t: dispatch.t, seq: dispatch.seq },
+          'cache update failed; publishing the event anyway',
+        );
+      }
+      if (this.#applyHead >= 1_024) {
+        this.#toApply = this.#toApply.slice(this.#applyHead);
+        this.#applyHead = 0;
+      }
+      this.#publish(entry);
     }
+    this.#toApply.length = 0;
+    this.#applyHead = 0;
+    this.#applying = false;
   }
 
-  /** True once the broker confirmed; false when the envelope must go to the spool. */
-  async #publish(envelope: Envelope): Promise<boolean> {
+  /** Publishes directly (the usual case: one broker call, one settle) or marks the entry for the spool. */
+  #publish(entry: Entry): void {
     const { spool } = this.#options;
-    if (spool && this.#mode === 'spool') {
-      this.#spoolBound++;
-      return false;
-    }
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.#send(envelope);
-        return true;
-      } catch (err) {
-        if (spool) {
-          this.#spoolBound++;
+    if (spool) {
+      if (this.#mode === 'spool') {
+        this.#fail(entry);
+        return;
+      }
+      this.#send(entry.envelope).then(
+        () => this.#settle(entry, 'safe'),
+        (err: unknown) => {
           if (this.#mode === 'direct') {
             this.#options.logger?.warn(
-              { err, shard: envelope.shard },
+              { err, shard: entry.envelope.shard },
               'broker unreachable: spooling envelopes to disk',
             );
             this.#mode = 'spool';
             this.#startDrain();
           }
-          return false;
-        }
-        if (this.#closed) throw err;
-        await this.#retryDelay(err, envelope, attempt);
+          this.#fail(entry);
+        },
+      );
+      return;
+    }
+    this.#send(entry.envelope).then(
+      () => this.#settle(entry, 'safe'),
+      (err: unknown) => void this.#retry(entry, err),
+    );
+  }
+
+  /** Without a spool, a failed publish is retried in place until the broker confirms it. */
+  async #retry(entry: Entry, err: unknown): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.#closed) return this.#settle(entry, 'lost', err);
+      await this.#retryDelay(err, entry.envelope, attempt);
+      try {
+        await this.#send(entry.envelope);
+        return this.#settle(entry, 'safe');
+      } catch (next) {
+        err = next;
       }
     }
+  }
+
+  #fail(entry: Entry): void {
+    this.#spoolBound++;
+    this.#settle(entry, 'failed');
+  }
+
+  #settle(entry: Entry, state: EntryState, err?: unknown): void {
+    entry.state = state;
+    if (state === 'lost') {
+      this.#options.logger?.error(
+        { err, shard: entry.dispatch.shard, seq: entry.dispatch.seq },
+        'envelope not made safe',
+      );
+    }
+    this.#advance();
   }
 
   async #send(envelope: Envelope): Promise<void> {
@@ -197,12 +237,23 @@ export class ShardPipeline {
     this.#options.onPublished?.(envelope, clock.now() - started);
   }
 
-  async #toSpool(envelope: Envelope): Promise<void> {
+  /** Appends the front entry to the spool (entries bound for it go in push order, one at a time). */
+  async #spoolFront(entry: Entry): Promise<void> {
+    this.#spooling = true;
     try {
-      await this.#options.spool!.append(envelope);
+      await this.#options.spool!.append(entry.envelope);
+      entry.state = 'safe';
+    } catch (err) {
+      entry.state = 'lost';
+      this.#options.logger?.error(
+        { err, shard: entry.dispatch.shard, seq: entry.dispatch.seq },
+        'envelope not made safe',
+      );
     } finally {
       this.#spoolBound--;
+      this.#spooling = false;
     }
+    this.#advance();
   }
 
   #startDrain(): void {
@@ -255,13 +306,35 @@ export class ShardPipeline {
     await clockSleep(this.#options.clock, delay);
   }
 
+  /**
+   * Moves past the safe entries at the front, reporting each in order; an entry bound for the
+   * spool is appended when it reaches the front, so the spool keeps push order. An entry that could
+   * not be made safe ('lost': closed while retrying, spool append failed) holds the front for good.
+   */
   #advance(): void {
-    let last: Entry | undefined;
-    while (this.#inFlight.length > 0 && this.#inFlight[0]!.done) last = this.#inFlight.shift();
-    if (!last) return;
-    this.#options.onConfirmed?.(last.dispatch);
-    const max = this.#options.maxInFlight ?? 1_024;
-    if (this.#inFlight.length < max) for (const wake of this.#spaceWaiters.splice(0)) wake();
-    if (this.#inFlight.length === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
+    let moved = false;
+    const list = this.#inFlight;
+    const { onConfirmed } = this.#options;
+    while (this.#head < list.length) {
+      const entry = list[this.#head]!;
+      if (entry.state === 'safe') {
+        moved = true;
+        list[this.#head++] = undefined as unknown as Entry;
+        onConfirmed?.(entry.dispatch);
+        continue;
+      }
+      if (entry.state === 'failed' && !this.#spooling) void this.#spoolFront(entry);
+      break;
+    }
+    if (!moved) return;
+    if (this.#head === list.length) {
+      list.length = 0;
+      this.#head = 0;
+    } else if (this.#head >= 1_024) {
+      this.#inFlight = list.slice(this.#head);
+      this.#head = 0;
+    }
+    if (this.inFlight < this.#maxInFlight) for (const wake of this.#spaceWaiters.splice(0)) wake();
+    if (this.inFlight === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
   }
 }
