@@ -8,6 +8,7 @@ import { Errors, fieldError, parseBody } from '../rest/errors.js';
 import { intParam, snowflakeParam } from '../rest/query.js';
 import type { BotRecord, GuildRecord } from '../state/records.js';
 import type { ShardCounters, SimStats } from '../stats.js';
+import { isDm } from '../world/dms.js';
 import { verifyEndpoint } from '../world/interactionFlow.js';
 import type { LoadGenerator } from '../world/loadGenerator.js';
 import { createMessage } from '../world/messages.js';
@@ -163,8 +164,19 @@ export function controlRoutes(app: FastifyInstance, options: ControlOptions): vo
   app.post<Id<'channel_id'>>('/_sim/channels/:channel_id/messages', async (request, reply) => {
     const channel = store.channels.get(request.params.channel_id);
     if (!channel) throw Errors.unknownChannel();
-    const guild = guildOr404(channel.guild_id);
     const body = parseBody(simMessageSchema, request.body);
+    if (isDm(channel)) {
+      // In a DM the user writes to the bot.
+      const record = createMessage(
+        world,
+        channel,
+        channel.recipients[0]!,
+        { content: body.content, ...(body.embeds ? { embeds: body.embeds } : {}) },
+        options.baseUrl(),
+      );
+      return reply.code(201).send(record.message);
+    }
+    const guild = guildOr404(channel.guild_id);
     const authorId = body.author_id ?? [...guild.members.keys()].find((id) => !store.users.get(id)?.bot);
     const author = authorId === undefined ? undefined : store.users.get(authorId);
     if (!author || !guild.members.has(author.id))

@@ -1,6 +1,7 @@
 /** What REST routes share: the world, the public URLs, and lookups that answer Discord's 404/403 errors. */
 import type { FastifyRequest } from 'fastify';
 import type { BotRecord, ChannelRecord, GuildRecord, MessageRecord } from '../state/records.js';
+import { isDm } from '../world/dms.js';
 import type { World } from '../world/world.js';
 import { Errors, RateLimitedError } from './errors.js';
 import type { RateLimiter } from './rateLimit/rateLimiter.js';
@@ -38,6 +39,10 @@ export function botOf(request: FastifyRequest): BotRecord {
 export function channelFor(world: World, bot: BotRecord, channelId: string): ChannelRecord {
   const channel = world.store.channels.get(channelId);
   if (!channel) throw Errors.unknownChannel();
+  if (isDm(channel)) {
+    if (channel.dmBotId !== bot.user.id) throw Errors.missingAccess();
+    return channel;
+  }
   if (!world.store.guilds.get(channel.guild_id)?.botIds.has(bot.user.id)) throw Errors.missingAccess();
   return channel;
 }

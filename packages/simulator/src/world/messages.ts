@@ -3,6 +3,7 @@ import { snowflakeTimestamp } from '@shardwire/core';
 import type { APIAttachment, APIEmbed, APIMessage, APIUser } from 'discord-api-types/v10';
 import { makeMessage } from '../state/factories.js';
 import type { ChannelRecord, MessageRecord, StoredFile } from '../state/records.js';
+import { isDm } from './dms.js';
 import type { World } from './world.js';
 
 export interface NewAttachment {
@@ -76,7 +77,7 @@ export function createMessage(
   applyMentions(world, channel, message);
   world.store.messages(channel.id)?.add(record);
   channel.last_message_id = id;
-  world.dispatcher.toGuild(channel.guild_id, 'MESSAGE_CREATE', gatewayMessage(world, channel, message));
+  dispatchInChannel(world, channel, 'MESSAGE_CREATE', gatewayMessage(world, channel, message));
   return record;
 }
 
@@ -98,13 +99,13 @@ export function editMessage(
   }
   message.edited_timestamp = world.now();
   applyMentions(world, channel, message);
-  world.dispatcher.toGuild(channel.guild_id, 'MESSAGE_UPDATE', gatewayMessage(world, channel, message));
+  dispatchInChannel(world, channel, 'MESSAGE_UPDATE', gatewayMessage(world, channel, message));
   return message;
 }
 
 export function deleteMessage(world: World, channel: ChannelRecord, messageId: string): void {
   world.store.messages(channel.id)?.delete(messageId);
-  world.dispatcher.toGuild(channel.guild_id, 'MESSAGE_DELETE', {
+  dispatchInChannel(world, channel, 'MESSAGE_DELETE', {
     id: messageId,
     channel_id: channel.id,
     guild_id: channel.guild_id,
@@ -114,7 +115,7 @@ export function deleteMessage(world: World, channel: ChannelRecord, messageId: s
 export function bulkDeleteMessages(world: World, channel: ChannelRecord, messageIds: string[]): void {
   const log = world.store.messages(channel.id);
   for (const id of messageIds) log?.delete(id);
-  world.dispatcher.toGuild(channel.guild_id, 'MESSAGE_DELETE_BULK', {
+  dispatchInChannel(world, channel, 'MESSAGE_DELETE_BULK', {
     ids: messageIds,
     channel_id: channel.id,
     guild_id: channel.guild_id,
@@ -122,6 +123,19 @@ export function bulkDeleteMessages(world: World, channel: ChannelRecord, message
 }
 
 /** The gateway's message: `guild_id`, the author's `member`, and `member` on each mentioned user. */
+/** A message event to its channel's audience: the guild's bots, or the DM's bot (shard 0, no guild_id). */
+function dispatchInChannel(
+  world: World,
+  channel: ChannelRecord,
+  t: string,
+  data: Record<string, unknown>,
+): void {
+  if (isDm(channel)) {
+    const { guild_id: _, ...rest } = data;
+    world.dispatcher.toBotDirect(channel.dmBotId, t, rest);
+  } else world.dispatcher.toGuild(channel.guild_id, t, data);
+}
+
 function gatewayMessage(world: World, channel: ChannelRecord, message: APIMessage) {
   const guild = world.store.guilds.get(channel.guild_id);
   const member = guild?.members.get(message.author.id)?.member;

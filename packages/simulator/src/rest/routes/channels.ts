@@ -2,6 +2,7 @@
 import { ChannelType } from 'discord-api-types/v10';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { dmJson, isDm } from '../../world/dms.js';
 import { botOf, channelFor, guildFor, type Params, type RestContext, takeShared } from '../context.js';
 import { parseBody } from '../errors.js';
 import { SHARED_LIMITS } from '../rateLimit/routeLimits.js';
@@ -77,9 +78,10 @@ export function channelRoutes(app: FastifyInstance, ctx: RestContext): void {
     },
   );
 
-  app.get<{ Params: Params<'channel_id'> }>('/channels/:channel_id', async (request) =>
-    channelFor(world, botOf(request), request.params.channel_id),
-  );
+  app.get<{ Params: Params<'channel_id'> }>('/channels/:channel_id', async (request) => {
+    const channel = channelFor(world, botOf(request), request.params.channel_id);
+    return isDm(channel) ? dmJson(channel) : channel;
+  });
 
   app.patch<{ Params: Params<'channel_id'> }>('/channels/:channel_id', async (request) => {
     const channel = channelFor(world, botOf(request), request.params.channel_id);

@@ -1,10 +1,12 @@
 /** Users and applications: `/users/@me`, `/users/:id`, `/users/@me/guilds`, `/applications/@me`. */
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { applicationFlags } from '../../gateway/payloads.js';
 import { compareIds } from '../../state/ids.js';
 import type { BotRecord } from '../../state/records.js';
+import { dmJson, openDm } from '../../world/dms.js';
 import { botOf, guildFor, type Params, type RestContext } from '../context.js';
-import { Errors } from '../errors.js';
+import { DiscordHttpError, Errors, parseBody } from '../errors.js';
 import { intParam, snowflakeParam } from '../query.js';
 
 export function applicationOf(bot: BotRecord, verifyKey: string, interactionsUrl: string | null = null) {
@@ -97,6 +99,19 @@ export function userRoutes(app: FastifyInstance, ctx: RestContext): void {
       });
     },
   );
+
+  /** A DM channel with a user (the same one for the same user). */
+  app.post('/users/@me/channels', async (request) => {
+    const bot = botOf(request);
+    const { recipient_id } = parseBody(
+      z.object({ recipient_id: z.string().regex(/^\d{1,20}$/) }),
+      request.body,
+    );
+    const user = store.users.get(recipient_id);
+    if (!user) throw Errors.unknownUser();
+    if (user.bot) throw new DiscordHttpError(400, 50007, 'Cannot send messages to this user');
+    return dmJson(openDm(ctx.world, bot.user.id, user));
+  });
 
   app.get<{ Params: Params<'guild_id'> }>('/users/@me/guilds/:guild_id/member', async (request) => {
     const bot = botOf(request);
