@@ -35,3 +35,41 @@ export function splitPayloads(text: string): { payloads: string[]; rest: string 
   }
   return { payloads, rest: text.slice(start) };
 }
+
+/**
+ * The same cut when the caller knows how many payloads end in `text` (one per frame that ends with
+ * the Z_SYNC_FLUSH suffix) and whether `text` ends with one, without reading every character:
+ * Discord sends compact JSON, so each boundary between payloads is a `}{"`, found with `indexOf`.
+ * Inside a string that sequence only appears where the string itself ends in `}{`; there are then
+ * more candidates than boundaries and the exact scan (`splitPayloads`) decides. Payloads not
+ * written compactly give fewer candidates and take the exact scan too.
+ */
+export function cutPayloads(
+  text: string,
+  complete: number,
+  endsComplete: boolean,
+): { payloads: string[]; rest: string } {
+  if (complete === 0) return { payloads: [], rest: text };
+  // Boundaries to find: between the complete payloads, and before a trailing incomplete one.
+  const wanted = endsComplete ? complete - 1 : complete;
+  const payloads: string[] = [];
+  let start = 0;
+  for (let at = text.indexOf('}{"'); at !== -1; at = text.indexOf('}{"', at + 3)) {
+    if (payloads.length === wanted) return exact(text, complete);
+    payloads.push(text.slice(start, at + 1));
+    start = at + 1;
+  }
+  if (payloads.length !== wanted || text.charCodeAt(0) !== 123) return exact(text, complete);
+  if (!endsComplete) return { payloads, rest: text.slice(start) };
+  if (text.charCodeAt(text.length - 1) !== 125) return exact(text, complete);
+  payloads.push(start === 0 ? text : text.slice(start));
+  return { payloads, rest: '' };
+}
+
+function exact(text: string, complete: number): { payloads: string[]; rest: string } {
+  const split = splitPayloads(text);
+  if (split.payloads.length !== complete) {
+    throw new Error(`zlib-stream: ${complete} payload ends but ${split.payloads.length} payloads inflated`);
+  }
+  return split;
+}

@@ -1,7 +1,7 @@
 /** `compress=zlib-stream`: one zlib context per connection; a payload ends with the Z_SYNC_FLUSH suffix. */
 import { constants, createInflate, type Inflate } from 'node:zlib';
 import type { Inflater } from './Inflater.js';
-import { splitPayloads } from './splitPayloads.js';
+import { cutPayloads } from './splitPayloads.js';
 
 const SUFFIX = [0x00, 0x00, 0xff, 0xff] as const;
 
@@ -96,19 +96,17 @@ export class ZlibStreamInflater implements Inflater {
   #settle(waiting: Waiting[]): void {
     const inflated = this.#out.length === 1 ? this.#out[0]!.toString() : Buffer.concat(this.#out).toString();
     this.#out = [];
-    const closing = waiting.filter((w) => w.complete).length;
+    let closing = 0;
+    for (const w of waiting) if (w.complete) closing++;
     let payloads: string[];
     if (closing === 1 && waiting.at(-1)!.complete) {
       // The usual case: one payload ends with this batch, no need to cut.
       payloads = [this.#carry + inflated];
       this.#carry = '';
     } else {
-      const split = splitPayloads(this.#carry + inflated);
-      payloads = split.payloads;
-      this.#carry = split.rest;
-      if (payloads.length !== closing) {
-        throw new Error(`zlib-stream: ${closing} payload ends but ${payloads.length} payloads inflated`);
-      }
+      const cut = cutPayloads(this.#carry + inflated, closing, waiting.at(-1)!.complete);
+      payloads = cut.payloads;
+      this.#carry = cut.rest;
     }
     let next = 0;
     for (const w of waiting) w.resolve(w.complete ? payloads[next++]! : null);
