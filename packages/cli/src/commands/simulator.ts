@@ -37,11 +37,7 @@ const command: Command = {
     );
     const shutdown = new Shutdown(logger);
     shutdown.add('simulator', () => sim.close());
-    await new Promise<void>((resolve) => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-        process.once(signal, () => void shutdown.run(signal).then(resolve));
-      }
-    });
+    await shutdown.untilSignal();
   },
 };
 
