@@ -47,7 +47,7 @@ export class RedisGate implements LimiterGate {
   ): Promise<GateAnswer> {
     const [waitMs, epoch] = await this.#redis.swReserve(
       `${this.#prefix}b:${bucketKey}`,
-      `${this.#prefix}g:${identity}`,
+      `${this.#prefix}gs:${identity}`,
       `${this.#prefix}gb:${identity}`,
       globalLimit,
       exempt ? '1' : '0',

@@ -20,7 +20,8 @@ local carry = tonumber(f[9]) or 0
 `;
 
 /**
- * KEYS: bucket, global counter, global block. ARGV: global limit, exempt (0/1), key ttl (ms), global window (ms).
+ * KEYS: bucket, global sends (a sorted set of send times: a sliding window), global block.
+ * ARGV: global limit, exempt (0/1), key ttl (ms), global window (ms).
  * Returns { wait ms (0 = go, a place is taken), epoch }.
  */
 export const RESERVE = `${readState}
@@ -56,13 +57,16 @@ if ARGV[2] == '0' then
     save()
     return { gblock, epoch }
   end
-  local count = redis.call('INCR', KEYS[2])
-  if count == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
-  if count > tonumber(ARGV[1]) then
-    redis.call('DECR', KEYS[2])
+  local cut = now - tonumber(ARGV[4])
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', cut)
+  local count = redis.call('ZCARD', KEYS[2])
+  if count >= tonumber(ARGV[1]) then
+    local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
     save()
-    return { math.max(1, redis.call('PTTL', KEYS[2])), epoch }
+    return { math.max(1, tonumber(oldest[2]) - cut), epoch }
   end
+  redis.call('ZADD', KEYS[2], now, now .. ':' .. count)
+  redis.call('PEXPIRE', KEYS[2], ARGV[4])
 end
 if limit == nil then
   redis.call('HSET', KEYS[1], 'probe', now + 5000)
