@@ -122,17 +122,35 @@ export const gatewaySettings = {
     schema: schemas.positiveInt(256),
     doc: 'Spool size per shard, in MiB, before the shard stops reading (back-pressure, nothing dropped).',
   },
+  partitions: {
+    env: 'GATEWAY_PARTITIONS',
+    flag: 'partitions',
+    schema: schemas.positiveInt(1024),
+    doc: 'Stable partitions stamped on envelopes (`(guild_id >> 22) % N`); keep it fixed for a bot, it survives resharding.',
+  },
+  reshardIntervalMs: {
+    env: 'RESHARD_INTERVAL_MS',
+    flag: 'reshard-interval-ms',
+    schema: schemas.nonNegativeInt(8 * 60 * 60 * 1000),
+    doc: "How often to compare Discord's recommended shard count with the running one and reshard when it grew (default 8 h; 0: never).",
+  },
+  reshardGraceMs: {
+    env: 'RESHARD_GRACE_MS',
+    flag: 'reshard-grace-ms',
+    schema: schemas.nonNegativeInt(5_000),
+    doc: 'After a reshard switches to the new shards, how long the old ones stay open to publish what only they received.',
+  },
   host: {
     env: 'GATEWAY_HOST',
     flag: 'host',
     schema: schemas.host('127.0.0.1'),
-    doc: 'Address of /healthz and /metrics.',
+    doc: 'Address of /healthz, /metrics and POST /reshard.',
   },
   port: {
     env: 'GATEWAY_PORT',
     flag: 'port',
     schema: schemas.port(8082),
-    doc: 'Port of /healthz and /metrics (0: any).',
+    doc: 'Port of /healthz, /metrics and POST /reshard (0: any).',
   },
   logLevel: { env: 'LOG_LEVEL', flag: 'log-level', schema: schemas.logLevel(), doc: 'Log level.' },
 } satisfies SettingsSpec;

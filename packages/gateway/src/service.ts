@@ -6,6 +6,7 @@ import type { Rest } from '@shardwire/rest';
 import Fastify from 'fastify';
 import type { GatewayConfig } from './config.js';
 import { ShardManager } from './manager/ShardManager.js';
+import { registerReshardRoutes } from './reshard/routes.js';
 import { botKeyPrefix, createIdentifyThrottlerFactory, createSessionStore } from './stores.js';
 
 export interface GatewayServiceDeps {
@@ -18,7 +19,7 @@ export interface GatewayServiceDeps {
 
 export interface GatewayService {
   manager: ShardManager;
-  /** Base URL of `/healthz` and `/metrics`. */
+  /** Base URL of `/healthz`, `/metrics` and `/reshard`. */
   url: string;
   /** Stops the shards (sessions kept resumable), the HTTP server and the session store. */
   close(): Promise<void>;
@@ -48,13 +49,18 @@ export async function startGatewayService(
     ...(config.brokerUrl !== 'memory:' && config.spoolDir !== 'none'
       ? { spoolDir: config.spoolDir, spoolMaxBytes: config.spoolMaxMb * 1024 * 1024 }
       : {}),
+    partitions: config.partitions,
+    reshardIntervalMs: config.reshardIntervalMs,
+    reshardGraceMs: config.reshardGraceMs,
     logger,
     metrics: deps.registry,
   });
+  manager.on('reshard', (phase, detail) => logger.info({ phase, ...detail }, `reshard ${phase}`));
   manager.on('fatal', (err) => logger.error({ shard: err.shardId, code: err.code }, err.message));
 
   const app = Fastify({ logger: false });
   registerOpsRoutes(app, { registry: deps.registry, health: () => manager.health() });
+  registerReshardRoutes(app, manager);
   const address = await app.listen({ host: config.host, port: config.port });
   try {
     await manager.start();

@@ -5,6 +5,7 @@ import { createLogger, createMetricsRegistry, loadConfig, Shutdown } from '@shar
 import { gatewaySettings, startGatewayService } from '@shardwire/gateway';
 import { RestClient } from '@shardwire/rest';
 import type { Command } from './Command.js';
+import { reshard } from './gateway/reshard.js';
 
 const command: Command = {
   summary: 'Run the gateway: hold the shards, update the cache, publish every dispatch to the broker',
@@ -13,9 +14,13 @@ const command: Command = {
     '                  [--api-url https://discord.com/api] [--broker-url memory:] [--cache-url memory:]',
     '                  [--session-store-url redis://…] [--identify-url redis://…] [--port 8082] [--log-level info]',
     'The token comes from DISCORD_TOKEN.',
+    'shardwire gateway reshard [--shards N] [--url http://127.0.0.1:8082]',
+    '  asks the running gateway (POST /reshard on its ops port) to reshard to N shards (default: Discord’s',
+    '  recommendation) without downtime, and waits until the old shards are closed.',
   ].join('\n'),
   settings: gatewaySettings,
-  async run({ flags, env }) {
+  async run({ flags, env, args }) {
+    if (args[0] === 'reshard') return reshard(flags, env);
     const config = loadConfig(gatewaySettings, { env, flags });
     const logger = createLogger({ name: 'gateway', level: config.logLevel });
     const registry = createMetricsRegistry('gateway');

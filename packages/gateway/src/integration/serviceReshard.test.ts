@@ -1,0 +1,101 @@
+/** The gateway service resharding on demand (`POST /reshard`) and on close 4011, against the simulator. */
+import { MemoryBroker } from '@shardwire/broker';
+import { createCache } from '@shardwire/cache';
+import { createLogger, type Envelope, loadConfig, Registry } from '@shardwire/core';
+import { RestClient } from '@shardwire/rest';
+import { type RunningSimulator, startSimulator } from '@shardwire/simulator';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { gatewaySettings } from '../config.js';
+import type { ReshardStatus } from '../reshard/routes.js';
+import { startGatewayService } from '../service.js';
+import { stats } from '../testing/sim.js';
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function start(guilds: number, shards: number) {
+  const sim: RunningSimulator = await startSimulator({
+    port: 0,
+    guilds,
+    heartbeatIntervalMs: 2_000,
+    limitScale: 0.01,
+    logger: createLogger({ name: 'simulator', level: 'error' }),
+  });
+  cleanups.push(() => sim.close());
+  // Every shard in the first identify bucket, so the throttler's real 5 s interval never applies.
+  await fetch(`${sim.url}/_sim/bots/${sim.defaultBot.id}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ maxConcurrency: 16 }),
+  });
+  const broker = new MemoryBroker();
+  cleanups.push(() => broker.close());
+  const received: Envelope[] = [];
+  await broker.consume<Envelope>('test', 'events.#', (d) => {
+    received.push(d.body);
+  });
+  const cache = await createCache('memory:');
+  cleanups.push(() => cache.close());
+  const rest = new RestClient({ token: sim.defaultBot.token, baseUrl: `${sim.url}/api` });
+  cleanups.push(() => rest.close());
+  const config = loadConfig(gatewaySettings, {
+    env: {
+      DISCORD_TOKEN: sim.defaultBot.token,
+      SHARD_COUNT: String(shards),
+      GATEWAY_PORT: '0',
+      GATEWAY_INTENTS: '513',
+      RESHARD_GRACE_MS: '200',
+    },
+  });
+  const logger = createLogger({ name: 'gateway', level: 'error' });
+  const service = await startGatewayService(config, {
+    broker,
+    cache,
+    rest,
+    logger,
+    registry: new Registry(),
+  });
+  cleanups.push(() => service.close());
+  return { sim, service, received };
+}
+
+describe('gateway service resharding', () => {
+  it('POST /reshard moves 2 shards to 4; GET /reshard reports it', async () => {
+    const { sim, service, received } = await start(16, 2);
+    await service.manager.waitUntilReady();
+    const answer = await fetch(`${service.url}/reshard`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ shards: 4 }),
+    });
+    expect(answer.status).toBe(202);
+    await vi.waitFor(
+      async () => {
+        const status = (await (await fetch(`${service.url}/reshard`)).json()) as ReshardStatus;
+        expect(status).toMatchObject({ running: false, shardCount: 4, last: { ok: true } });
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    expect(service.manager.health().ok).toBe(true);
+    expect((await stats(sim)).shards).toHaveLength(4);
+    // The new set's READY and snapshot GUILD_CREATEs are not published again.
+    expect(received.filter((e) => e.t === 'GUILD_CREATE')).toHaveLength(16);
+    expect(received.filter((e) => e.t === 'READY').map((e) => e.shard)).toEqual(
+      expect.arrayContaining([0, 1]),
+    );
+    expect(received.filter((e) => e.t === 'READY')).toHaveLength(2);
+  }, 30_000);
+
+  it('close 4011 (a shard would hold over 2,500 guilds) reshards to the recommended count', async () => {
+    const { sim, service } = await start(2_600, 1);
+    const phases: string[] = [];
+    service.manager.on('reshard', (phase) => phases.push(phase));
+    await vi.waitFor(() => expect(phases).toContain('done'), { timeout: 30_000, interval: 100 });
+    expect(service.manager.shardCount).toBe(3);
+    await service.manager.waitUntilReady();
+    const s = await stats(sim);
+    expect(s.shards).toHaveLength(3);
+  }, 40_000);
+});
