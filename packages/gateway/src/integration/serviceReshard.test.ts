@@ -99,3 +99,44 @@ describe('gateway service resharding', () => {
     expect(s.shards).toHaveLength(3);
   }, 40_000);
 });
+
+describe('the reshard timer', () => {
+  it('reshards when Discord recommends more shards than run', async () => {
+    const sim = await startSimulator({
+      port: 0,
+      guilds: 1_200,
+      heartbeatIntervalMs: 2_000,
+      limitScale: 0.01,
+      logger: createLogger({ name: 'simulator', level: 'error' }),
+    });
+    cleanups.push(() => sim.close());
+    const broker = new MemoryBroker();
+    cleanups.push(() => broker.close());
+    const cache = await createCache('memory:');
+    cleanups.push(() => cache.close());
+    const rest = new RestClient({ token: sim.defaultBot.token, baseUrl: `${sim.url}/api` });
+    cleanups.push(() => rest.close());
+    const { ShardManager } = await import('../manager/ShardManager.js');
+    const { MemoryIdentifyThrottler } = await import('../identify/MemoryIdentifyThrottler.js');
+    const manager = new ShardManager({
+      token: sim.defaultBot.token,
+      intents: 513,
+      rest,
+      broker,
+      cache,
+      shardCount: 1,
+      identifyThrottler: (limit, { clock }) => new MemoryIdentifyThrottler({ limit, clock, intervalMs: 60 }),
+      reshardIntervalMs: 300,
+      reshardGraceMs: 100,
+    });
+    cleanups.push(() => manager.stop());
+    const phases: string[] = [];
+    manager.on('reshard', (phase, detail) => phases.push(`${phase} ${detail.from}->${detail.to}`));
+    await manager.start();
+    await vi.waitFor(() => expect(phases).toContain('done 1->2'), { timeout: 20_000, interval: 100 });
+    expect(manager.shardCount).toBe(2);
+    // The recommendation (one shard per 1,000 guilds) is met now: the timer leaves it alone.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(phases).toEqual(['started 1->2', 'switched 1->2', 'done 1->2']);
+  }, 30_000);
+});
