@@ -121,6 +121,12 @@ export class Forwarder {
           throw error;
         }
       }
+      // While it read the body or waited, a request ahead may have found the token revoked or the webhook gone.
+      const late = this.options.guard?.check(route, identity);
+      if (late) {
+        permit.cancel();
+        return this.#refuse(res, label, late);
+      }
       metrics.queueWait.observe((clock.now() - waitStart) / 1000);
       const sentAt = clock.now();
       const replayable = body === undefined || Buffer.isBuffer(body);
