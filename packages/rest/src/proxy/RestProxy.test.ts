@@ -266,6 +266,34 @@ describe('RestProxy safety', () => {
     await fine.body.dump();
   });
 
+  it('refuses the requests that queued behind the one that found the token revoked', async () => {
+    await setup(
+      {
+        answer: (r) =>
+          r.headers.authorization === BOT_B
+            ? { status: 401, body: { message: '401: Unauthorized', code: 0 } }
+            : undefined,
+      },
+      { guard: new InvalidRequestGuard() },
+    );
+    // 20 at once: one probes the unknown bucket, the rest wait for its answer, then are refused.
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        request(`${base}/api/v10/channels/${CHANNEL}/messages`, {
+          method: 'POST',
+          headers: { authorization: BOT_B },
+          body: '{}',
+        }).then(async (answer) => {
+          await answer.body.dump();
+          return `${answer.statusCode} ${answer.headers['x-shardwire-refused'] ?? 'upstream'}`;
+        }),
+      ),
+    );
+    expect(statuses.filter((s) => s === '401 upstream')).toHaveLength(1);
+    expect(statuses.filter((s) => s === '401 token-revoked')).toHaveLength(19);
+    expect(fake.requests.length).toBe(1);
+  });
+
   it('never re-sends a POST whose upstream attempt broke off, but re-sends a GET', async () => {
     await setup({
       answer: (r) => {
