@@ -4,6 +4,7 @@ import { runBrokerContract } from '../testing/contract.js';
 import { randomName } from '../testing/helpers.js';
 import { runLossSuite } from '../testing/lossSuite.js';
 import { nats } from '../testing/servers.js';
+import { diagnoseNatsLoss } from './lossDiagnosis.js';
 import { NatsBroker } from './NatsBroker.js';
 import { natsNames } from './subjects.js';
 
@@ -37,5 +38,6 @@ describe.skipIf(!url)('NatsBroker loss', () => {
     (u) => NatsBroker.connect(u),
     nats,
     () => cleanup(prefix),
+    (missing) => diagnoseNatsLoss(url!, prefix, missing),
   );
 });

@@ -86,15 +86,17 @@ export class NatsBroker extends RpcBroker implements Broker {
       throw new Error(`cannot connect to NATS at ${options.display}: ${(error as Error).message}`);
     }
     const logger = deps.logger?.child({ broker: 'nats' });
+    let broker: NatsBroker | undefined;
     void (async () => {
       for await (const status of nc.status()) {
         if (status.type === 'disconnect' || status.type === 'reconnect')
           logger?.warn({ status: status.type }, `NATS ${status.type}`);
+        if (status.type === 'disconnect' && broker) broker.#publisher.connectionLost();
       }
     })().catch(() => {});
     try {
       const jsm = await nc.jetstreamManager();
-      const broker = new NatsBroker(nc, nc.jetstream(), jsm, options, deps);
+      broker = new NatsBroker(nc, nc.jetstream(), jsm, options, deps);
       await broker.#topology.declareStreams();
       return broker;
     } catch (error) {

@@ -26,6 +26,8 @@ export interface LossOptions {
   ratePerSecond?: number;
   /** How long to wait, after publishing, for the last envelopes. */
   settleMs: number;
+  /** Explains where missing envelopes are (in the broker? waiting? delivered but not acked?). */
+  diagnose?(missing: string[]): Promise<unknown>;
 }
 
 /** Writes a full run's figures next to the benchmarks (CI-sized runs leave the committed file alone). */
@@ -52,6 +54,11 @@ export interface LossResult {
   kills: number;
   restarts: number;
   seconds: number;
+  /** How long it waited, after the last publish was confirmed, for the last envelopes to be handled. */
+  waitedMs: number;
+  /** The missing ids as ranges (`e10-e12`), and what `diagnose` found (only when some are missing). */
+  missingIds?: string[];
+  diagnosis?: unknown;
 }
 
 const child = fileURLToPath(new URL('./lossConsumer.mjs', import.meta.url));
@@ -105,6 +112,9 @@ export async function runLossTest(options: LossOptions): Promise<LossResult> {
       }
     })();
 
+    // The publishing rate counts from here: starting the consumers can take seconds on a busy
+    // machine, and counting from before would publish everything at once, before the first kill.
+    const publishingFrom = Date.now();
     let restarting: Promise<void> | undefined;
     const window = 1_000;
     const inFlight = new Set<Promise<void>>();
@@ -122,7 +132,7 @@ export async function runLossTest(options: LossOptions): Promise<LossResult> {
       void p.finally(() => inFlight.delete(p));
       if (inFlight.size >= window) await Promise.race(inFlight);
       if (options.ratePerSecond) {
-        const due = started + ((i + 1) * 1000) / options.ratePerSecond;
+        const due = publishingFrom + ((i + 1) * 1000) / options.ratePerSecond;
         if (due > Date.now() + 5) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
       }
     }
@@ -137,6 +147,11 @@ export async function runLossTest(options: LossOptions): Promise<LossResult> {
       await new Promise((resolve) => setTimeout(resolve, 250));
       seen = readIds(dir);
     }
+    const waitedMs = Date.now() - (deadline - options.settleMs);
+    let diagnosis: unknown;
+    const missingBeforeStop = missingIds(seen, options.envelopes);
+    if (missingBeforeStop.length > 0 && options.diagnose)
+      diagnosis = await options.diagnose(missingBeforeStop);
     await stopAll(children);
     seen = readIds(dir);
     const distinct = countKnown(seen, options.envelopes);
@@ -155,6 +170,10 @@ export async function runLossTest(options: LossOptions): Promise<LossResult> {
       kills,
       restarts,
       seconds: (Date.now() - started) / 1000,
+      waitedMs,
+      ...(distinct < options.envelopes
+        ? { missingIds: asRanges(missingIds(seen, options.envelopes)), diagnosis }
+        : {}),
     };
   } finally {
     for (const proc of children) proc.kill('SIGKILL');
@@ -170,6 +189,29 @@ function readIds(dir: string): Map<string, number> {
     for (const id of text.split('\n')) if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   return counts;
+}
+
+function missingIds(seen: Map<string, number>, envelopes: number): string[] {
+  const missing: string[] = [];
+  for (let i = 0; i < envelopes; i++) if (!seen.has(`e${i}`)) missing.push(`e${i}`);
+  return missing;
+}
+
+/** `e1, e2, e3, e7` → `e1-e3, e7`. */
+export function asRanges(ids: string[]): string[] {
+  const ranges: string[] = [];
+  let start = -1;
+  let last = -1;
+  const flush = () => start >= 0 && ranges.push(start === last ? `e${start}` : `e${start}-e${last}`);
+  for (const n of ids.map((id) => Number(id.slice(1)))) {
+    if (start < 0 || n !== last + 1) {
+      flush();
+      start = n;
+    }
+    last = n;
+  }
+  flush();
+  return ranges;
 }
 
 function isKnown(id: string, envelopes: number): boolean {

@@ -13,6 +13,7 @@ export function runLossSuite(
   open: (url: string) => Promise<Broker>,
   server: ServerControl,
   cleanup: () => Promise<void>,
+  diagnose?: (missing: string[]) => Promise<unknown>,
 ): void {
   const envelopes = fullLossRun ? 100_000 : 4_000;
   const base = {
@@ -22,6 +23,7 @@ export function runLossSuite(
     consumers: 2,
     ratePerSecond: fullLossRun ? 4_000 : 1_000,
     settleMs: fullLossRun ? 300_000 : 90_000,
+    ...(diagnose ? { diagnose } : {}),
   } satisfies Partial<LossOptions>;
   const timeout = fullLossRun ? 1_800_000 : 180_000;
 
@@ -29,7 +31,7 @@ export function runLossSuite(
     const options: LossOptions = { ...base, killEveryMs: fullLossRun ? 1_000 : 400 };
     try {
       const result = await runLossTest(options);
-      console.info(`loss test ${backend} kills`, result);
+      console.info(`loss test ${backend} kills`, JSON.stringify(result, null, 1));
       if (fullLossRun) recordLossResult(`${backend}-kills`, options, result);
       expect(result.kills).toBeGreaterThan(0);
       expect(result.missing).toBe(0);
@@ -45,7 +47,7 @@ export function runLossSuite(
     const options: LossOptions = { ...base, killEveryMs: fullLossRun ? 2_000 : 1_500, server, downMs: 2_000 };
     try {
       const result = await runLossTest(options);
-      console.info(`loss test ${backend} restart`, result);
+      console.info(`loss test ${backend} restart`, JSON.stringify(result, null, 1));
       if (fullLossRun) recordLossResult(`${backend}-restart`, options, result);
       expect(result.restarts).toBe(1);
       expect(result.missing).toBe(0);
