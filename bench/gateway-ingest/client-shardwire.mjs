@@ -1,6 +1,8 @@
 // One shardwire shard receiving the replayed stream: receive, inflate (zlib-stream, or plain JSON with
 // BENCH_COMPRESSION=none), parse, update the memory cache, publish to the memory broker with a
-// confirm. argv: port, expected dispatches.
+// confirm. argv: port, expected dispatches. With BENCH_CONSUMER=1 a consumer of the group takes every
+// envelope (as a bot's handler would, like discord.js's messageCreate listener) and the run ends
+// when it has seen the last one; otherwise the group keeps them all.
 import { benchManager } from './manager.mjs';
 import { startMeter } from './measure.mjs';
 
@@ -16,11 +18,23 @@ const finished = new Promise((resolve) => {
   done = resolve;
 });
 const publish = broker.publish.bind(broker);
+const consumed = process.env.BENCH_CONSUMER === '1';
 broker.publish = async (...args) => {
   if (published === 0) meter = startMeter();
   await publish(...args);
-  if (++published === expected) done(meter(expected - 1));
+  if (++published === expected && !consumed) done(meter(expected - 1));
 };
+if (consumed) {
+  let seen = 0;
+  await broker.consume(
+    'bench',
+    'events.#',
+    () => {
+      if (++seen === expected) done(meter(expected - 1));
+    },
+    { prefetch: 1024 },
+  );
+}
 await manager.start();
 const result = await finished;
 const guilds = await cache.guildCount();

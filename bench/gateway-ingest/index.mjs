@@ -42,6 +42,8 @@ const config = {
   streams: {
     shardwire: 'zlib-stream (one zlib context, Z_SYNC_FLUSH per payload), inflated with node:zlib',
     'shardwire (json)': 'plain JSON text frames (compress unset), the stream discord.js gets',
+    'shardwire (consumed)':
+      'zlib-stream as shardwire, and a consumer of the memory broker group takes every envelope (timed to the last one it sees) instead of the group keeping them all',
     'discord.js':
       'plain JSON text frames: discord.js 14 (@discordjs/ws 1.x) inflates zlib-stream only with the native zlib-sync package, not installed, so it does not ask for compression',
     'limit:inflate+parse':
@@ -91,6 +93,8 @@ try {
     shardwire: () => run(join(here, 'client-shardwire.mjs'), clientArgs),
     'shardwire (json)': () =>
       run(join(here, 'client-shardwire.mjs'), clientArgs, { env: { BENCH_COMPRESSION: 'none' } }),
+    'shardwire (consumed)': () =>
+      run(join(here, 'client-shardwire.mjs'), clientArgs, { env: { BENCH_CONSUMER: '1' } }),
     'discord.js': () => run(join(here, 'client-discordjs.mjs'), clientArgs),
     'limit:inflate+parse': () => run(join(here, 'floor.mjs'), [file]),
   };
@@ -135,6 +139,12 @@ try {
       unit: 'events/cpu-s',
       better: 'higher',
       values: { shardwire: values['shardwire (json)'], 'discord.js': values['discord.js'] },
+    },
+    {
+      metric: 'events_per_s_to_consumer',
+      unit: 'events/cpu-s',
+      better: 'higher',
+      values: { shardwire: values['shardwire (consumed)'], 'discord.js': values['discord.js'] },
     },
     ...(extra.includes('shardwire (before)')
       ? [
