@@ -1,12 +1,10 @@
 /** The gateway service resharding on demand (`POST /reshard`) and on close 4011, against the simulator. */
-import { MemoryBroker } from '@shardwire/broker';
-import { createCache } from '@shardwire/cache';
 import { createLogger, type Envelope, loadConfig, Registry } from '@shardwire/core';
-import { RestClient } from '@shardwire/rest';
-import { type RunningSimulator, startSimulator } from '@shardwire/simulator';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { gatewaySettings } from '../config.js';
+import { ShardManager } from '../manager/ShardManager.js';
 import type { ReshardStatus } from '../reshard/routes.js';
+import { startSimWorld } from '../reshard/simWorld.js';
 import { startGatewayService } from '../service.js';
 import { stats } from '../testing/sim.js';
 
@@ -16,30 +14,14 @@ afterEach(async () => {
 });
 
 async function start(guilds: number, shards: number) {
-  const sim: RunningSimulator = await startSimulator({
-    port: 0,
-    guilds,
-    heartbeatIntervalMs: 2_000,
-    limitScale: 0.01,
-    logger: createLogger({ name: 'simulator', level: 'error' }),
-  });
-  cleanups.push(() => sim.close());
+  const { sim, broker, cache, rest, received: records } = await startSimWorld(guilds, cleanups);
   // Every shard in the first identify bucket, so the throttler's real 5 s interval never applies.
   await fetch(`${sim.url}/_sim/bots/${sim.defaultBot.id}`, {
     method: 'PATCH',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ maxConcurrency: 16 }),
   });
-  const broker = new MemoryBroker();
-  cleanups.push(() => broker.close());
-  const received: Envelope[] = [];
-  await broker.consume<Envelope>('test', 'events.#', (d) => {
-    received.push(d.body);
-  });
-  const cache = await createCache('memory:');
-  cleanups.push(() => cache.close());
-  const rest = new RestClient({ token: sim.defaultBot.token, baseUrl: `${sim.url}/api` });
-  cleanups.push(() => rest.close());
+  const envelopes = (): Envelope[] => records.map((r) => r.envelope);
   const config = loadConfig(gatewaySettings, {
     env: {
       DISCORD_TOKEN: sim.defaultBot.token,
@@ -58,12 +40,12 @@ async function start(guilds: number, shards: number) {
     registry: new Registry(),
   });
   cleanups.push(() => service.close());
-  return { sim, service, received };
+  return { sim, service, envelopes };
 }
 
 describe('gateway service resharding', () => {
   it('POST /reshard moves 2 shards to 4; GET /reshard reports it', async () => {
-    const { sim, service, received } = await start(16, 2);
+    const { sim, service, envelopes } = await start(16, 2);
     await service.manager.waitUntilReady();
     const answer = await fetch(`${service.url}/reshard`, {
       method: 'POST',
@@ -81,11 +63,13 @@ describe('gateway service resharding', () => {
     expect(service.manager.health().ok).toBe(true);
     expect((await stats(sim)).shards).toHaveLength(4);
     // The new set's READY and snapshot GUILD_CREATEs are not published again.
-    expect(received.filter((e) => e.t === 'GUILD_CREATE')).toHaveLength(16);
-    expect(received.filter((e) => e.t === 'READY').map((e) => e.shard)).toEqual(
-      expect.arrayContaining([0, 1]),
-    );
-    expect(received.filter((e) => e.t === 'READY')).toHaveLength(2);
+    expect(envelopes().filter((e) => e.t === 'GUILD_CREATE')).toHaveLength(16);
+    expect(
+      envelopes()
+        .filter((e) => e.t === 'READY')
+        .map((e) => e.shard),
+    ).toEqual(expect.arrayContaining([0, 1]));
+    expect(envelopes().filter((e) => e.t === 'READY')).toHaveLength(2);
   }, 30_000);
 
   it('close 4011 (a shard would hold over 2,500 guilds) reshards to the recommended count', async () => {
@@ -102,30 +86,10 @@ describe('gateway service resharding', () => {
 
 describe('the reshard timer', () => {
   it('reshards when Discord recommends more shards than run', async () => {
-    const sim = await startSimulator({
-      port: 0,
-      guilds: 1_200,
-      heartbeatIntervalMs: 2_000,
-      limitScale: 0.01,
-      logger: createLogger({ name: 'simulator', level: 'error' }),
-    });
-    cleanups.push(() => sim.close());
-    const broker = new MemoryBroker();
-    cleanups.push(() => broker.close());
-    const cache = await createCache('memory:');
-    cleanups.push(() => cache.close());
-    const rest = new RestClient({ token: sim.defaultBot.token, baseUrl: `${sim.url}/api` });
-    cleanups.push(() => rest.close());
-    const { ShardManager } = await import('../manager/ShardManager.js');
-    const { MemoryIdentifyThrottler } = await import('../identify/MemoryIdentifyThrottler.js');
+    const { managerOptions } = await startSimWorld(1_200, cleanups);
     const manager = new ShardManager({
-      token: sim.defaultBot.token,
-      intents: 513,
-      rest,
-      broker,
-      cache,
+      ...managerOptions,
       shardCount: 1,
-      identifyThrottler: (limit, { clock }) => new MemoryIdentifyThrottler({ limit, clock, intervalMs: 60 }),
       reshardIntervalMs: 300,
       reshardGraceMs: 100,
     });
