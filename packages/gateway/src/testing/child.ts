@@ -1,10 +1,15 @@
 /** `shardwire gateway` as a child process (built CLI), for restart and multi-process tests. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const cliBin = fileURLToPath(new URL('../../../cli/bin/shardwire.js', import.meta.url));
 export const cliBuilt = existsSync(fileURLToPath(new URL('../../../cli/dist/main.js', import.meta.url)));
+
+// One spool directory per test file, kept across the restarts a test makes, never in the work tree.
+const spoolDir = mkdtempSync(join(tmpdir(), 'shardwire-gateway-spool-'));
 
 export interface GatewayChild {
   process: ChildProcess;
@@ -18,7 +23,7 @@ export interface GatewayChild {
 
 export function spawnGateway(env: Record<string, string>): GatewayChild {
   const child = spawn(process.execPath, [cliBin, 'gateway'], {
-    env: { ...process.env, LOG_LEVEL: 'info', GATEWAY_PORT: '0', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', GATEWAY_PORT: '0', GATEWAY_SPOOL_DIR: spoolDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
