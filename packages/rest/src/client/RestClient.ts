@@ -74,7 +74,14 @@ export class RestClient implements Rest {
     let retry = false;
     for (let attempt = 0; ; attempt++) {
       const permit = await this.#limiter?.acquire({ route, identity, signal: request.signal, retry });
-      const { body, contentType } = encodeBody(request);
+      let encoded: ReturnType<typeof encodeBody>;
+      try {
+        encoded = encodeBody(request);
+      } catch (error) {
+        permit?.cancel(); // never sent: its places go back
+        throw error;
+      }
+      const { body, contentType } = encoded;
       const headers: Record<string, string> = { 'user-agent': this.#userAgent, ...request.headers };
       if (authorization) headers.authorization = authorization;
       if (contentType) headers['content-type'] = contentType;

@@ -5,10 +5,14 @@ export interface GateAnswer {
   waitMs: number;
   /** The shared window the place was reserved in, passed back with the answer. */
   epoch: number;
+  /** The global place taken (held until a window after the answer), if any. */
+  globalSlot?: string;
 }
 
 export interface GateUpdate {
   epoch: number;
+  /** `GateAnswer.globalSlot`: its window starts again from this answer. */
+  globalSlot?: string;
   /** Discord's limit, remaining and reset-after, when the answer carried them. */
   limits?: { limit: number; remaining: number; resetAfterMs: number };
   /** The answer had no rate-limit headers and succeeded: the route has no limit. */

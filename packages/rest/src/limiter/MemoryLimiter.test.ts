@@ -218,11 +218,17 @@ describe('MemoryLimiter global limit', () => {
     const granted: Record<string, number> = { [BOT]: 0, [OTHER]: 0, exempt: 0 };
     for (let i = 0; i < 5; i++) {
       limiter.acquire({ route: send(String(100000000000000000n + BigInt(i))), identity: BOT }).then(
-        () => granted[BOT]!++,
+        (permit) => {
+          granted[BOT]!++;
+          permit.complete(200, {}); // answered at once: its place frees a window from now
+        },
         () => {},
       );
       limiter.acquire({ route: send(String(200000000000000000n + BigInt(i))), identity: OTHER }).then(
-        () => granted[OTHER]!++,
+        (permit) => {
+          granted[OTHER]!++;
+          permit.complete(200, {}); // answered at once: its place frees a window from now
+        },
         () => {},
       );
       limiter

@@ -2,7 +2,7 @@
 import { type Clock, systemClock } from '@shardwire/core';
 import type { Route } from '../routes.js';
 import { Bucket, current, type Waiter } from './bucket.js';
-import { GlobalLimits } from './globalLimits.js';
+import { GlobalLimits, type GlobalPlace } from './globalLimits.js';
 import { type RateLimitHeaders, readRateLimit } from './headers.js';
 import {
   type AcquireOptions,
@@ -85,7 +85,7 @@ export class MemoryLimiter implements Limiter {
     const now = this.#clock.now();
     const bucket = this.#touch(options, now);
     return bucket.queue.length === 0 && !bucket.gating && this.#sendAt(bucket, options, now) === 0
-      ? this.#grant(bucket, options, undefined)
+      ? this.#grant(bucket, options, undefined, this.#global.lastTaken())
       : undefined;
   }
 
@@ -105,7 +105,7 @@ export class MemoryLimiter implements Limiter {
       !this.#gate &&
       this.#sendAt(bucket, options, now) === 0
     ) {
-      return Promise.resolve(this.#grant(bucket, options, undefined));
+      return Promise.resolve(this.#grant(bucket, options, undefined, this.#global.lastTaken()));
     }
     return new Promise<Permit>((resolve, reject) => {
       let deadlineTimer: { cancel(): void } | undefined;
@@ -199,10 +199,10 @@ export class MemoryLimiter implements Limiter {
         return;
       }
       if (this.#gate) {
-        this.#askGate(bucket, head);
+        this.#askGate(bucket, head, this.#global.lastTaken());
         return;
       }
-      this.#send(bucket, undefined);
+      this.#send(bucket, undefined, this.#global.lastTaken());
     }
   }
 
@@ -237,20 +237,25 @@ export class MemoryLimiter implements Limiter {
   }
 
   /** Gives the head of the queue its permit. */
-  #send(bucket: Bucket, gated: { key: string; epoch: number } | undefined): void {
+  #send(bucket: Bucket, gated: Gated | undefined, place: GlobalPlace | undefined): void {
     const head = bucket.queue.shift()!;
     head.release();
-    head.resolve(this.#grant(bucket, head.options, gated));
+    head.resolve(this.#grant(bucket, head.options, gated, place));
   }
 
-  #grant(bucket: Bucket, options: AcquireOptions, gated: { key: string; epoch: number } | undefined): Permit {
+  #grant(
+    bucket: Bucket,
+    options: AcquireOptions,
+    gated: Gated | undefined,
+    place: GlobalPlace | undefined,
+  ): Permit {
     if (bucket.known && !bucket.unlimited) bucket.remaining--;
     bucket.inFlight++;
-    return this.#permit(bucket, options, gated);
+    return this.#permit(bucket, options, gated, place);
   }
 
   /** One round trip to the shared state for the head of the queue; the bucket waits meanwhile. */
-  #askGate(bucket: Bucket, head: Waiter): void {
+  #askGate(bucket: Bucket, head: Waiter, place: GlobalPlace | undefined): void {
     if (bucket.gating) return;
     bucket.gating = true;
     const { identity, route } = head.options;
@@ -262,15 +267,17 @@ export class MemoryLimiter implements Limiter {
       const now = this.#clock.now();
       const at = current(bucket);
       if (answer && answer.waitMs > 0) {
+        if (place) this.#global.release(place); // not sent
         this.#refuseLate(at, now + answer.waitMs, now);
         if (at.queue.length > 0) this.#schedule(at, now + answer.waitMs, now);
         return;
       }
       if (this.#closed || at.queue.length === 0) {
-        if (answer) this.#gate!.update(key, identity, { epoch: answer.epoch }); // give the place back
+        if (answer) this.#gate!.update(key, identity, gatedUpdate(answer, {})); // give the place back
+        if (place) this.#global.release(place);
         return;
       }
-      this.#send(at, answer ? { key, epoch: answer.epoch } : undefined);
+      this.#send(at, answer ? { key, answer } : undefined, place);
       this.#drain(at);
     };
     this.#gate!.reserve(key, identity, this.#globalLimit(identity), route.globalExempt).then(
@@ -317,7 +324,8 @@ export class MemoryLimiter implements Limiter {
   #permit(
     sentFrom: Bucket,
     options: AcquireOptions,
-    gated: { key: string; epoch: number } | undefined,
+    gated: Gated | undefined,
+    place: GlobalPlace | undefined,
   ): Permit {
     let done = false;
     const epoch = sentFrom.epoch;
@@ -326,13 +334,20 @@ export class MemoryLimiter implements Limiter {
         if (done) throw new Error('permit already completed');
         done = true;
         const info = readRateLimit(headers);
-        if (gated) this.#gate!.update(gated.key, options.identity, gateUpdate(gated.epoch, status, info));
+        if (place) this.#global.answered(place, this.#clock.now());
+        if (gated)
+          this.#gate!.update(
+            gated.key,
+            options.identity,
+            gatedUpdate(gated.answer, gateUpdate(status, info)),
+          );
         return this.#complete(current(sentFrom), options, epoch, status, info);
       },
       cancel: () => {
         if (done) return;
         done = true;
-        if (gated) this.#gate!.update(gated.key, options.identity, { epoch: gated.epoch });
+        if (place) this.#global.answered(place, this.#clock.now());
+        if (gated) this.#gate!.update(gated.key, options.identity, gatedUpdate(gated.answer, {}));
         const bucket = current(sentFrom);
         bucket.inFlight--;
         if (bucket.inFlight === 0 && bucket.resetAt === Number.POSITIVE_INFINITY) {
@@ -442,9 +457,22 @@ function retryAfterOf(info: RateLimitHeaders): number {
   return info.retryAfterMs ?? info.resetAfterMs ?? 1000;
 }
 
+/** A place the gate reserved: the shared bucket's key and the gate's answer. */
+interface Gated {
+  key: string;
+  answer: GateAnswer;
+}
+
+/** An update for the place `answer` reserved: its window and its global place, if it took one. */
+function gatedUpdate(answer: GateAnswer, update: Omit<GateUpdate, 'epoch'>): GateUpdate {
+  const full: GateUpdate = { ...update, epoch: answer.epoch };
+  if (answer.globalSlot !== undefined) full.globalSlot = answer.globalSlot;
+  return full;
+}
+
 /** What the shared state learns from one answer. */
-function gateUpdate(epoch: number, status: number, info: RateLimitHeaders): GateUpdate {
-  const update: GateUpdate = { epoch };
+function gateUpdate(status: number, info: RateLimitHeaders): Omit<GateUpdate, 'epoch'> {
+  const update: Omit<GateUpdate, 'epoch'> = {};
   if (info.limit !== undefined && info.remaining !== undefined && info.resetAfterMs !== undefined) {
     update.limits = { limit: info.limit, remaining: info.remaining, resetAfterMs: info.resetAfterMs };
   } else if (status < 400) {

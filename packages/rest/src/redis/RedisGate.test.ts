@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GLOBAL_WINDOW_MS } from '../limiter/globalLimits.js';
 import { deleteKeys } from '../testing/proxies.js';
 import { RedisGate } from './RedisGate.js';
 
@@ -53,6 +54,22 @@ describe.skipIf(!REDIS_URL)('RedisGate (two instances, one Redis)', () => {
     expect(waits[2]).toBeGreaterThan(0);
     expect((await a.reserve('k9', ID, 2, true)).waitMs).toBe(0);
     expect((await a.reserve('k10', 'bot:2:bbbb', 2, false)).waitMs).toBe(0);
+  });
+
+  it('holds a global place while its request is in flight, then a window from its answer', async () => {
+    const first = await a.reserve('k1', ID, 1, false);
+    expect(first.waitMs).toBe(0);
+    expect(first.globalSlot).toBeDefined();
+    // In flight: the place stays taken, whatever time passes, and the answer to wait is short.
+    const held = await b.reserve('k2', ID, 1, false);
+    expect(held.waitMs).toBe(25);
+    a.update('k1', ID, { epoch: first.epoch, unlimited: true, globalSlot: first.globalSlot! });
+    await settle();
+    // Answered: the place frees a whole window after the answer.
+    const after = await b.reserve('k2', ID, 1, false);
+    expect(after.waitMs).toBeGreaterThan(GLOBAL_WINDOW_MS - 100);
+    expect(after.waitMs).toBeLessThanOrEqual(GLOBAL_WINDOW_MS);
+    expect((await a.reserve('k3', ID, 1, true)).globalSlot).toBeUndefined();
   });
 
   it('a global 429 holds every bucket of the identity', async () => {

@@ -13,8 +13,14 @@ type ScriptedRedis = Redis & {
     exempt: string,
     ttl: number,
     globalWindowMs: number,
-  ): Promise<[number, number]>;
-  swUpdate(bucket: string, globalBlock: string, ...args: (string | number)[]): Promise<number>;
+    inFlightHoldMs: number,
+  ): Promise<[number, number, string?]>;
+  swUpdate(
+    bucket: string,
+    globalBlock: string,
+    globalSlots: string,
+    ...args: (string | number)[]
+  ): Promise<number>;
 };
 
 export interface RedisGateOptions {
@@ -25,6 +31,8 @@ export interface RedisGateOptions {
 }
 
 const KEY_TTL_MS = 15 * 60_000;
+/** How long a global place is held for a request whose answer never comes (an instance that died). */
+const IN_FLIGHT_HOLD_MS = 60_000;
 
 export class RedisGate implements LimiterGate {
   readonly #redis: ScriptedRedis;
@@ -33,7 +41,7 @@ export class RedisGate implements LimiterGate {
 
   constructor(redis: Redis, options: RedisGateOptions = {}) {
     redis.defineCommand('swReserve', { numberOfKeys: 3, lua: RESERVE });
-    redis.defineCommand('swUpdate', { numberOfKeys: 2, lua: UPDATE });
+    redis.defineCommand('swUpdate', { numberOfKeys: 3, lua: UPDATE });
     this.#redis = redis as ScriptedRedis;
     this.#prefix = options.prefix ?? 'shardwire:rest:';
     this.#onError = options.onError ?? (() => {});
@@ -45,7 +53,7 @@ export class RedisGate implements LimiterGate {
     globalLimit: number,
     exempt: boolean,
   ): Promise<GateAnswer> {
-    const [waitMs, epoch] = await this.#redis.swReserve(
+    const [waitMs, epoch, slot] = await this.#redis.swReserve(
       `${this.#prefix}b:${bucketKey}`,
       `${this.#prefix}gs:${identity}`,
       `${this.#prefix}gb:${identity}`,
@@ -53,8 +61,11 @@ export class RedisGate implements LimiterGate {
       exempt ? '1' : '0',
       KEY_TTL_MS,
       GLOBAL_WINDOW_MS,
+      IN_FLIGHT_HOLD_MS,
     );
-    return { waitMs: Number(waitMs), epoch: Number(epoch) };
+    const answer: GateAnswer = { waitMs: Number(waitMs), epoch: Number(epoch) };
+    if (slot) answer.globalSlot = slot;
+    return answer;
   }
 
   update(bucketKey: string, identity: string, update: GateUpdate): void {
@@ -63,6 +74,7 @@ export class RedisGate implements LimiterGate {
       .swUpdate(
         `${this.#prefix}b:${bucketKey}`,
         `${this.#prefix}gb:${identity}`,
+        `${this.#prefix}gs:${identity}`,
         update.epoch,
         limits ? '1' : '0',
         limits?.limit ?? 0,
@@ -72,6 +84,7 @@ export class RedisGate implements LimiterGate {
         update.blockedMs ?? 0,
         update.globalBlockedMs ?? 0,
         KEY_TTL_MS,
+        update.globalSlot ?? '',
       )
       .catch(this.#onError);
   }

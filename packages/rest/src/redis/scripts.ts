@@ -20,9 +20,13 @@ local carry = tonumber(f[9]) or 0
 `;
 
 /**
- * KEYS: bucket, global sends (a sorted set of send times: a sliding window), global block.
- * ARGV: global limit, exempt (0/1), key ttl (ms), global window (ms).
- * Returns { wait ms (0 = go, a place is taken), epoch }.
+ * KEYS: bucket, global places (a sorted set: a sliding window), global block.
+ * ARGV: global limit, exempt (0/1), key ttl (ms), global window (ms), in-flight hold (ms).
+ * Returns { wait ms (0 = go, a place is taken), epoch, global place ('' when exempt) }.
+ * A global place is held while its request is in flight (scored `now + hold`) and for a window
+ * after its answer (UPDATE scores it with the answer's time): Discord counts a request when it
+ * arrives, which is before its answer, so no stretch of one window can hold more arrivals than
+ * the limit, however long requests took to get there.
  */
 export const RESERVE = `${readState}
 local function save()
@@ -51,6 +55,7 @@ elseif limit >= 0 then
     return { math.max(1, reset - now), epoch }
   end
 end
+local slot = ''
 if ARGV[2] == '0' then
   local gblock = redis.call('PTTL', KEYS[3])
   if gblock > 0 then
@@ -61,12 +66,16 @@ if ARGV[2] == '0' then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', cut)
   local count = redis.call('ZCARD', KEYS[2])
   if count >= tonumber(ARGV[1]) then
-    local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+    local oldest = tonumber(redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2])
     save()
-    return { math.max(1, tonumber(oldest[2]) - cut), epoch }
+    -- All in flight: an answer frees the first place a window after it comes.
+    if oldest > now then return { 25, epoch } end
+    return { math.max(1, oldest - cut), epoch }
   end
-  redis.call('ZADD', KEYS[2], now, now .. ':' .. count)
-  redis.call('PEXPIRE', KEYS[2], ARGV[4])
+  slot = now .. ':' .. count
+  local hold = tonumber(ARGV[5])
+  redis.call('ZADD', KEYS[2], now + hold, slot)
+  redis.call('PEXPIRE', KEYS[2], math.max(redis.call('PTTL', KEYS[2]), hold + tonumber(ARGV[4])))
 end
 if limit == nil then
   redis.call('HSET', KEYS[1], 'probe', now + 5000)
@@ -75,12 +84,12 @@ elseif limit >= 0 then
 end
 inflight = inflight + 1
 save()
-return { 0, epoch }
+return { 0, epoch, slot }
 `;
 
 /**
- * KEYS: bucket, global block. ARGV: epoch, has limits (0/1), limit, remaining, reset-after (ms),
- * unlimited (0/1), blocked ms, global blocked ms, key ttl (ms).
+ * KEYS: bucket, global block, global places. ARGV: epoch, has limits (0/1), limit, remaining,
+ * reset-after (ms), unlimited (0/1), blocked ms, global blocked ms, key ttl (ms), global place ('' for none).
  */
 export const UPDATE = `${readState}
 inflight = math.max(0, inflight - 1)
@@ -116,6 +125,7 @@ if b > 0 then
 end
 local g = tonumber(ARGV[8])
 if g > 0 then redis.call('SET', KEYS[2], '1', 'PX', g) end
+if ARGV[10] ~= '' then redis.call('ZADD', KEYS[3], 'XX', now, ARGV[10]) end
 redis.call('HSET', KEYS[1], 'used', used, 'reset', reset, 'inflight', inflight, 'blocked', blocked, 'carry', carry)
 redis.call('PEXPIRE', KEYS[1], ARGV[9])
 return 1
