@@ -61,6 +61,10 @@ describe('gateway service resharding', () => {
       { timeout: 20_000, interval: 100 },
     );
     expect(service.manager.health().ok).toBe(true);
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(/shardwire_gateway_reshards_total\{outcome="done"\} 1/);
+    expect(metrics).toMatch(/shardwire_gateway_reshard_phase 0/);
+    expect(metrics).toMatch(/shardwire_gateway_reshard_held 0/);
     expect((await stats(sim)).shards).toHaveLength(4);
     // The new set's READY and snapshot GUILD_CREATEs are not published again.
     expect(envelopes().filter((e) => e.t === 'GUILD_CREATE')).toHaveLength(16);

@@ -23,6 +23,7 @@ import { MemoryIdentifyThrottler } from '../identify/MemoryIdentifyThrottler.js'
 import { GatewayMetrics } from '../metrics.js';
 import { ShardPipeline } from '../publish/ShardPipeline.js';
 import { DiskSpool } from '../publish/spool/DiskSpool.js';
+import { ReshardMetrics } from '../reshard/metrics.js';
 import { DEFAULT_PARTITIONS, withPartitions } from '../reshard/partition.js';
 import { Checkpoint } from '../sessionStore/Checkpoint.js';
 import { MemorySessionStore } from '../sessionStore/MemorySessionStore.js';
@@ -126,6 +127,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
   readonly #clock: Clock;
   readonly #store: SessionStore;
   readonly metrics: GatewayMetrics;
+  readonly reshardMetrics: ReshardMetrics;
   readonly #owned = new Map<number, Owned>();
   #throttler: IdentifyThrottler | undefined;
   #botId = '';
@@ -146,7 +148,9 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#store = options.sessionStore ?? new MemorySessionStore();
-    this.metrics = new GatewayMetrics(options.metrics ?? new Registry());
+    const registry = options.metrics ?? new Registry();
+    this.metrics = new GatewayMetrics(registry);
+    this.reshardMetrics = new ReshardMetrics(registry, () => this.#resharder.overlap?.held ?? 0);
     this.#broker = withPartitions(options.broker, options.partitions ?? DEFAULT_PARTITIONS);
     this.#resharder = new Resharder(this.#reshardHost());
     this.metrics.spoolSources.add(() => [...this.#owned].map(([id, o]) => [id, o.spool?.depthBytes ?? 0]));
@@ -388,10 +392,14 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
         const overlap = this.#resharder.overlap;
         if (!overlap) return this.#publish(owned, dispatch);
         if (generation !== this.#resharder.generation) {
-          return overlap.fromOld(dispatch) ? this.#publish(owned, dispatch) : undefined;
+          if (overlap.fromOld(dispatch)) return this.#publish(owned, dispatch);
+          this.reshardMetrics.dropped.inc({ set: 'old' });
+          return;
         }
         const decision = overlap.fromNew(dispatch);
         if (decision === 'publish') return this.#publish(owned, dispatch);
+        // The new set's start (READY, snapshot GUILD_CREATEs) is dropped before the switch too.
+        if (decision === 'drop' && overlap.switched) this.reshardMetrics.dropped.inc({ set: 'new' });
         if (decision === 'drop' || decision === 'hold') return;
         return decision;
       },
@@ -460,7 +468,12 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
         return old;
       },
       closeSet: (set) => this.#closeSet(set, 3_000),
-      emit: (phase, detail) => this.emit('reshard', phase, detail),
+      emit: (phase, detail) => {
+        const gauge = { started: 1, switched: 2, done: 0, failed: 0 } as const;
+        this.reshardMetrics.phase.set(gauge[phase]);
+        if (phase === 'done' || phase === 'failed') this.reshardMetrics.reshards.inc({ outcome: phase });
+        this.emit('reshard', phase, detail);
+      },
     };
   }
 
