@@ -88,6 +88,30 @@ describe('gateway service resharding', () => {
   }, 40_000);
 });
 
+describe('a reshard cut short', () => {
+  it('stopping the manager before the switch fails the reshard and closes the new set', async () => {
+    const { sim, managerOptions } = await startSimWorld(16, cleanups);
+    const manager = new ShardManager({ ...managerOptions, shardCount: 2, reshardIntervalMs: 0 });
+    cleanups.push(() => manager.stop());
+    const phases: string[] = [];
+    manager.on('reshard', (phase) => phases.push(phase));
+    await manager.start();
+    await manager.waitUntilReady();
+    const reshard = manager.reshard(4);
+    await vi.waitFor(() => expect(phases).toEqual(['started']));
+    await expect(manager.reshard(8)).rejects.toThrow(/already under way/);
+    await manager.stop();
+    await expect(reshard).rejects.toThrow(/stopping/);
+    expect(phases).toEqual(['started', 'failed']);
+    expect(manager.shardCount).toBe(2);
+    // No session of the new set is left open (the old set's stay resumable, as on every stop).
+    await vi.waitFor(async () => {
+      const live = (await stats(sim)).shards.filter((x) => Array.isArray(x.shard) && x.shard[1] === 4);
+      expect(live).toEqual([]);
+    });
+  }, 30_000);
+});
+
 describe('the reshard timer', () => {
   it('reshards when Discord recommends more shards than run', async () => {
     const { managerOptions } = await startSimWorld(1_200, cleanups);

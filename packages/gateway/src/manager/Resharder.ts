@@ -60,10 +60,11 @@ export class Resharder {
     return this.#generation;
   }
 
-  run(count?: number): Promise<ReshardResult> {
+  /** Reshards to `count`, or Discord's recommendation but at least `atLeast` (after a 4011). */
+  run(count?: number, atLeast = 1): Promise<ReshardResult> {
     if (this.#running) return Promise.reject(new Error('a reshard is already under way'));
     this.#abort = new AbortController();
-    this.#running = this.#run(count, this.#abort.signal).finally(() => {
+    this.#running = this.#run(count, atLeast, this.#abort.signal).finally(() => {
       this.#running = undefined;
       this.#abort = undefined;
     });
@@ -83,12 +84,12 @@ export class Resharder {
     await running.catch(() => {});
   }
 
-  async #run(count: number | undefined, signal: AbortSignal): Promise<ReshardResult> {
+  async #run(count: number | undefined, atLeast: number, signal: AbortSignal): Promise<ReshardResult> {
     const host = this.#host;
     const { logger } = host.options;
     const info = await host.gatewayInfo();
     const from = host.currentCount();
-    const to = count ?? info.shards;
+    const to = count ?? Math.max(info.shards, atLeast);
     if (!Number.isInteger(to) || to < 1) throw new Error(`cannot reshard to ${to} shards`);
     const detail = { from, to };
     const generation = this.#generation + 1;
@@ -124,7 +125,8 @@ export class Resharder {
       host.emit('switched', detail);
       logger?.info({ ...detail, releasedAtSwitch }, 'reshard: the new set publishes');
       // The old set keeps publishing what only it receives (sent before a new session's snapshot).
-      await clockSleep(host.clock, host.options.reshardGraceMs ?? 5_000).catch(() => {});
+      // A stop during the grace ends it early.
+      await clockSleep(host.clock, host.options.reshardGraceMs ?? 5_000, signal).catch(() => {});
       await host.closeSet(old);
       this.#overlap = undefined;
       host.emit('done', detail);

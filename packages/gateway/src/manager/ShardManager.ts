@@ -529,7 +529,9 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
       // 4011: Discord wants more shards. The other shards keep running; a new set replaces them.
       if (err.code === 4011 && !this.#options.shardIds && !this.#resharder.busy) {
         logger?.warn({ shard: shard.id }, 'close 4011 (sharding required): resharding');
-        this.reshard().catch((e: unknown) => logger?.error({ err: e }, 'reshard after 4011 failed'));
+        this.#resharder
+          .run(undefined, this.#shardCount + 1)
+          .catch((e: unknown) => logger?.error({ err: e }, 'reshard after 4011 failed'));
       }
     });
   }
