@@ -42,11 +42,7 @@ const command: Command = {
       { shards: service.manager.shards.size, shardCount: service.manager.shardCount, ops: service.url },
       `gateway running: /healthz and /metrics on ${service.url}`,
     );
-    await new Promise<void>((resolve) => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-        process.once(signal, () => void shutdown.run(signal).then(resolve));
-      }
-    });
+    await shutdown.untilSignal();
   },
 };
 
