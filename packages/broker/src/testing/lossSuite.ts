@@ -7,6 +7,13 @@ import type { ServerControl } from './servers.js';
 /** `BROKER_LOSS_FULL=1`: 100,000 envelopes (minutes); otherwise a CI-sized run. */
 export const fullLossRun = process.env.BROKER_LOSS_FULL === '1';
 
+/**
+ * `BROKER_RESTART_TESTS=1`: also the tests that restart the shared RabbitMQ and NATS servers.
+ * `npm test` runs them in a second pass, after every other test, so a restart never pulls a server
+ * from under another test file running beside them.
+ */
+export const restartTests = process.env.BROKER_RESTART_TESTS === '1';
+
 export function runLossSuite(
   backend: string,
   url: string,
@@ -41,20 +48,29 @@ export function runLossSuite(
     }
   });
 
-  it(`handles every envelope while the ${server.name} server restarts and consumers are SIGKILLed`, {
-    timeout,
-  }, async () => {
-    const options: LossOptions = { ...base, killEveryMs: fullLossRun ? 2_000 : 1_500, server, downMs: 2_000 };
-    try {
-      const result = await runLossTest(options);
-      console.info(`loss test ${backend} restart`, JSON.stringify(result, null, 1));
-      if (fullLossRun) recordLossResult(`${backend}-restart`, options, result);
-      expect(result.restarts).toBe(1);
-      expect(result.missing).toBe(0);
-      expect(result.unknown).toBe(0);
-    } finally {
-      await server.start();
-      await cleanup();
-    }
-  });
+  it.runIf(restartTests)(
+    `handles every envelope while the ${server.name} server restarts and consumers are SIGKILLed`,
+    {
+      timeout,
+    },
+    async () => {
+      const options: LossOptions = {
+        ...base,
+        killEveryMs: fullLossRun ? 2_000 : 1_500,
+        server,
+        downMs: 2_000,
+      };
+      try {
+        const result = await runLossTest(options);
+        console.info(`loss test ${backend} restart`, JSON.stringify(result, null, 1));
+        if (fullLossRun) recordLossResult(`${backend}-restart`, options, result);
+        expect(result.restarts).toBe(1);
+        expect(result.missing).toBe(0);
+        expect(result.unknown).toBe(0);
+      } finally {
+        await server.start();
+        await cleanup();
+      }
+    },
+  );
 }
