@@ -2,10 +2,10 @@
 import { type Envelope, shardIdOf } from '@shardwire/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ShardManager } from '../manager/ShardManager.js';
-import { DelayProxy } from '../reshard/delayProxy.js';
+import { DelayProxy } from '../testing/delayProxy.js';
 import { partitionOf } from '../reshard/partition.js';
-import { startSimWorld } from '../reshard/simWorld.js';
 import { stats } from '../testing/sim.js';
+import { startSimWorld } from '../testing/simWorld.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {

@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { gatewaySettings } from '../config.js';
 import { ShardManager } from '../manager/ShardManager.js';
 import type { ReshardStatus } from '../reshard/routes.js';
-import { startSimWorld } from '../reshard/simWorld.js';
 import { startGatewayService } from '../service.js';
 import { stats } from '../testing/sim.js';
+import { startSimWorld } from '../testing/simWorld.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {

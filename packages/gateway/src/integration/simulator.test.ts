@@ -1,13 +1,9 @@
 /** The ShardManager against the simulator, with the memory broker, the memory cache and RestClient. */
-import { MemoryBroker } from '@shardwire/broker';
-import { createCache } from '@shardwire/cache';
-import { createLogger, type Envelope, shardIdOf } from '@shardwire/core';
-import { RestClient } from '@shardwire/rest';
-import { startSimulator } from '@shardwire/simulator';
+import { shardIdOf } from '@shardwire/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MemoryIdentifyThrottler } from '../identify/MemoryIdentifyThrottler.js';
 import { ShardManager } from '../manager/ShardManager.js';
 import { expectNothingLost, postMessage, stats, textChannels } from '../testing/sim.js';
+import { startSimWorld } from '../testing/simWorld.js';
 import { TcpProxy } from '../testing/tcpProxy.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -16,44 +12,20 @@ afterEach(async () => {
 });
 
 async function setup(options: { guilds: number; shards: number; proxy?: boolean }) {
-  const sim = await startSimulator({
-    port: 0,
-    guilds: options.guilds,
-    heartbeatIntervalMs: 2_000,
-    // Discord's 5 s per identify bucket becomes 50 ms, so the test does not wait on it.
-    limitScale: 0.01,
-    logger: createLogger({ name: 'simulator', level: 'error' }),
-  });
-  cleanups.push(() => sim.close());
-  const broker = new MemoryBroker();
-  cleanups.push(() => broker.close());
-  const cache = await createCache('memory:');
-  cleanups.push(() => cache.close());
-  const rest = new RestClient({ token: sim.defaultBot.token, baseUrl: `${sim.url}/api` });
-  cleanups.push(() => rest.close());
-  const received: Envelope[] = [];
-  await broker.consume<Envelope>('test', 'events.#', (delivery) => {
-    received.push(delivery.body);
-  });
+  const world = await startSimWorld(options.guilds, cleanups);
   let proxy: TcpProxy | undefined;
   if (options.proxy) {
-    proxy = await TcpProxy.start(Number(new URL(sim.gatewayUrl).port));
+    proxy = await TcpProxy.start(Number(new URL(world.sim.gatewayUrl).port));
     cleanups.push(() => proxy!.close());
   }
   const manager = new ShardManager({
-    token: sim.defaultBot.token,
-    intents: 513, // GUILDS | GUILD_MESSAGES
-    rest,
-    broker,
-    cache,
+    ...world.managerOptions,
     shardCount: options.shards,
     compression: 'zlib-stream',
-    // The simulator enforces the bucket rule (scaled to 50 ms): the throttler must keep to it.
-    identifyThrottler: (limit, { clock }) => new MemoryIdentifyThrottler({ limit, clock, intervalMs: 60 }),
     ...(proxy ? { gatewayUrl: `ws://127.0.0.1:${proxy.port}` } : {}),
   });
   cleanups.push(() => manager.stop());
-  return { sim, broker, cache, manager, received, proxy };
+  return { ...world, manager, received: world.envelopes, proxy };
 }
 
 describe('ShardManager against the simulator', () => {

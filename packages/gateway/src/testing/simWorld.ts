@@ -24,9 +24,12 @@ export async function startSimWorld(guilds: number, cleanups: Cleanups) {
   cleanups.push(() => cache.close());
   const rest = new RestClient({ token: sim.defaultBot.token, baseUrl: `${sim.url}/api` });
   cleanups.push(() => rest.close());
+  // Every envelope published, in arrival order: with its arrival time, and bare.
   const received: { envelope: Envelope; at: number }[] = [];
+  const envelopes: Envelope[] = [];
   await broker.consume<Envelope>('test', 'events.#', (delivery) => {
     received.push({ envelope: delivery.body, at: Date.now() });
+    envelopes.push(delivery.body);
   });
   /** What every ShardManager of these tests shares: the token, intents 513, the stores, a 60 ms bucket. */
   const managerOptions = {
@@ -38,5 +41,5 @@ export async function startSimWorld(guilds: number, cleanups: Cleanups) {
     identifyThrottler: (limit: SessionStartLimit, { clock }: { clock: Clock }) =>
       new MemoryIdentifyThrottler({ limit, clock, intervalMs: 60 }),
   };
-  return { sim, broker, cache, rest, received, managerOptions };
+  return { sim, broker, cache, rest, received, envelopes, managerOptions };
 }
