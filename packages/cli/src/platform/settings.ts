@@ -1,6 +1,7 @@
 /** `shardwire up`'s settings: ports, shards and guilds, and the backends (embedded by default). */
 import { cacheSettings } from '@shardwire/cache';
 import { type ConfigOf, type SettingsSpec, schemas } from '@shardwire/core';
+import { gatewaySettings } from '@shardwire/gateway';
 import { z } from 'zod';
 
 export const platformSettings = {
@@ -11,16 +12,6 @@ export const platformSettings = {
     doc: 'The simulator listens here, the rest-proxy on the next port and the gateway health on the one after (0: any free ports)',
   },
   host: { env: 'HOST', flag: 'host', schema: schemas.host('127.0.0.1'), doc: 'Address every service binds' },
-  shards: {
-    env: 'SHARD_COUNT',
-    flag: 'shards',
-    schema: z
-      .union([z.literal('auto'), z.coerce.number().int().positive()], {
-        message: 'expected auto or a positive integer',
-      })
-      .default('auto'),
-    doc: "Shards to run, or `auto` for Discord's recommendation (one per 1,000 guilds)",
-  },
   guilds: {
     env: 'SIM_GUILDS',
     flag: 'guilds',
@@ -33,18 +24,10 @@ export const platformSettings = {
     doc: 'Run against real Discord with this bot token instead of the simulator',
     secret: true,
   },
-  apiUrl: {
-    env: 'DISCORD_API_URL',
-    flag: 'api-url',
-    schema: schemas.url(['http', 'https']).default('https://discord.com/api'),
-    doc: 'With `DISCORD_TOKEN`: the HTTP API base URL (Discord, or a simulator run by `shardwire simulator`)',
-  },
-  brokerUrl: {
-    env: 'BROKER_URL',
-    flag: 'broker-url',
-    schema: z.string().default('memory:'),
-    doc: 'Broker (`memory:`, `amqp://…`, `nats://…`)',
-  },
+  // The same settings `shardwire gateway` reads: one variable, one meaning.
+  shards: gatewaySettings.shardCount,
+  apiUrl: gatewaySettings.apiUrl,
+  brokerUrl: gatewaySettings.brokerUrl,
   ...cacheSettings,
   logLevel: {
     env: 'LOG_LEVEL',
