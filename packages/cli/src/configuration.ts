@@ -46,11 +46,11 @@ export function configurationTable(
       }
     }
   }
-  const escape = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
   const lines = ['| variable | flag | read by | meaning |', '| --- | --- | --- | --- |'];
   for (const row of [...rows.values()].sort((a, b) => a.env.localeCompare(b.env))) {
     const flag = row.flag ? `\`--${row.flag}\`` : '';
-    lines.push(`| \`${row.env}\` | ${flag} | ${row.commands.join(', ')} | ${escape(row.doc)} |`);
+    lines.push(`| \`${row.env}\` | ${flag} | ${row.commands.join(', ')} | ${cell(row.doc)} |`);
   }
   return lines.join('\n');
 }

@@ -2,8 +2,8 @@
 import { type Envelope, shardIdOf } from '@shardwire/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ShardManager } from '../manager/ShardManager.js';
-import { DelayProxy } from '../testing/delayProxy.js';
 import { partitionOf } from '../reshard/partition.js';
+import { DelayProxy } from '../testing/delayProxy.js';
 import { stats } from '../testing/sim.js';
 import { startSimWorld } from '../testing/simWorld.js';
 

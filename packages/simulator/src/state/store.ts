@@ -99,7 +99,10 @@ export class Store {
   addThread(thread: ChannelRecord): void {
     this.channels.set(thread.id, thread);
     const guild = this.guilds.get(thread.guild_id);
-    if (guild) (guild.threadIds ??= new Set()).add(thread.id);
+    if (guild) {
+      guild.threadIds ??= new Set();
+      guild.threadIds.add(thread.id);
+    }
     this.#messages.set(thread.id, new MessageLog());
   }
 
