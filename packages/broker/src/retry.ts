@@ -1,4 +1,5 @@
 /** Retrying a first connection for a while: a broker that starts a few seconds after a service is normal. */
+import { sleep } from '@shardwire/core';
 
 /** How long services keep trying to reach the broker at start before giving up with an error. */
 export const FIRST_CONNECT_MS = 10_000;
@@ -11,7 +12,7 @@ export async function retryFor<T>(attempt: () => Promise<T>, withinMs = FIRST_CO
       return await attempt();
     } catch (error) {
       if (Date.now() + delay > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(delay);
     }
   }
 }

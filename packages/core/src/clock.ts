@@ -58,15 +58,16 @@ export class ManualClock implements Clock {
   }
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms` on `clock` (a `ManualClock` in tests); rejects with the signal's reason when aborted. */
+export function sleep(ms: number, signal?: AbortSignal, clock: Clock = systemClock): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const handle = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
-      clearTimeout(handle);
+      timer.cancel();
       reject(signal!.reason);
     };
     signal?.addEventListener('abort', onAbort, { once: true });

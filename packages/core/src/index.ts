@@ -7,3 +7,4 @@ export * from './metrics.js';
 export * from './ops.js';
 export * from './shutdown.js';
 export * from './snowflake.js';
+export * from './token.js';

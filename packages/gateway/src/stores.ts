@@ -1,11 +1,10 @@
 /** Session stores and identify throttlers from their URLs (`memory:` or `redis://...`). */
 import { createHash } from 'node:crypto';
-import type { Logger } from '@shardwire/core';
+import { botIdOfToken, type Logger } from '@shardwire/core';
 import { Redis } from 'ioredis';
 import type { IdentifyThrottler, SessionStartLimit } from './identify/IdentifyThrottler.js';
 import { MemoryIdentifyThrottler } from './identify/MemoryIdentifyThrottler.js';
 import { RedisIdentifyThrottler } from './identify/RedisIdentifyThrottler.js';
-import { botIdFromToken } from './manager/botId.js';
 import type { ShardManagerOptions } from './manager/ShardManager.js';
 import { MemorySessionStore } from './sessionStore/MemorySessionStore.js';
 import { RedisSessionStore } from './sessionStore/RedisSessionStore.js';
@@ -13,7 +12,7 @@ import type { SessionStore } from './sessionStore/SessionStore.js';
 
 /** Redis keys of one bot: its user id when the token tells it, else a hash (never the token). */
 export function botKeyPrefix(token: string): string {
-  const id = botIdFromToken(token) ?? createHash('sha256').update(token).digest('hex').slice(0, 16);
+  const id = botIdOfToken(token) ?? createHash('sha256').update(token).digest('hex').slice(0, 16);
   return `shardwire:gateway:${id}`;
 }
 

@@ -7,7 +7,7 @@
 import type { Worker } from '@shardwire/bot';
 import { type Broker, createBroker } from '@shardwire/broker';
 import { type Cache, createCacheFromConfig } from '@shardwire/cache';
-import { createMetricsRegistry, type Logger, loadConfig } from '@shardwire/core';
+import { createMetricsRegistry, type Logger, loadConfig, sleep } from '@shardwire/core';
 import { createBasicBot } from '@shardwire/example-basic-bot';
 import { type GatewayService, gatewaySettings, startGatewayService } from '@shardwire/gateway';
 import { loadRestProxyConfig, RestClient, type RunningRestProxy, startRestProxy } from '@shardwire/rest';
@@ -143,5 +143,5 @@ function whenReady(gateway: GatewayService): Promise<void> {
 
 /** READY lists the guilds; their GUILD_CREATEs follow. Waits until the cache holds them all. */
 async function guildsCached(cache: Cache, expected: number): Promise<void> {
-  while ((await cache.guildCount()) < expected) await new Promise((resolve) => setTimeout(resolve, 50));
+  while ((await cache.guildCount()) < expected) await sleep(50);
 }

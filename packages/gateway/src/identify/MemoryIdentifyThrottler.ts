@@ -1,6 +1,5 @@
 /** Identify throttling inside one process: one IDENTIFY per bucket per 5 s, within the daily budget. */
-import type { Clock, Logger } from '@shardwire/core';
-import { clockSleep } from '../clockSleep.js';
+import { type Clock, type Logger, sleep } from '@shardwire/core';
 import { budgetWarning } from './budget.js';
 import type { IdentifyThrottler, SessionStartLimit } from './IdentifyThrottler.js';
 
@@ -55,7 +54,7 @@ export class MemoryIdentifyThrottler implements IdentifyThrottler {
       signal?.throwIfAborted();
       const now = clock.now();
       if (now < bucket.nextAt) {
-        await clockSleep(clock, bucket.nextAt - now, signal);
+        await sleep(bucket.nextAt - now, signal, clock);
         continue;
       }
       this.#refill();
@@ -65,7 +64,7 @@ export class MemoryIdentifyThrottler implements IdentifyThrottler {
           { shard: shardId, waitMs },
           `session start limit used up: waiting ${Math.ceil(waitMs / 1000)} s for it to reset rather than identify`,
         );
-        await clockSleep(clock, waitMs, signal);
+        await sleep(waitMs, signal, clock);
         continue;
       }
       this.#remaining--;

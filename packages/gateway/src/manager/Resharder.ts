@@ -4,9 +4,8 @@
  * READY and has sent its guilds, publishing switches to it (`Overlap` decides, per dispatch, which
  * set publishes: nothing lost, nothing twice); after a grace the old set is closed.
  */
-import type { Clock } from '@shardwire/core';
+import { type Clock, sleep } from '@shardwire/core';
 import type { APIGatewayBotInfo } from 'discord-api-types/v10';
-import { clockSleep } from '../clockSleep.js';
 import { Overlap } from '../reshard/Overlap.js';
 import type { Dispatch } from '../shard/shard.js';
 import type { Owned, ShardManagerOptions } from './ShardManager.js';
@@ -126,7 +125,7 @@ export class Resharder {
       logger?.info({ ...detail, releasedAtSwitch }, 'reshard: the new set publishes');
       // The old set keeps publishing what only it receives (sent before a new session's snapshot).
       // A stop during the grace ends it early.
-      await clockSleep(host.clock, host.options.reshardGraceMs ?? 5_000, signal).catch(() => {});
+      await sleep(host.options.reshardGraceMs ?? 5_000, signal, host.clock).catch(() => {});
       await host.closeSet(old);
       this.#overlap = undefined;
       host.emit('done', detail);
@@ -160,7 +159,7 @@ export class Resharder {
     let readySince: number | undefined;
     const loaded = overlap.whenLoaded();
     while (!overlap.loaded) {
-      await Promise.race([loaded, clockSleep(host.clock, 100), aborted]);
+      await Promise.race([loaded, sleep(100, undefined, host.clock), aborted]);
       if (overlap.loaded) break;
       if (!everyReady()) {
         readySince = undefined;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type Broker, PoisonMessageError, type Subscription } from '@shardwire/broker';
 import type { Cache } from '@shardwire/cache';
 import {
+  botIdOfToken,
   type Clock,
   type Envelope,
   type GatewayCommand,
@@ -31,7 +32,6 @@ import type { SessionStore } from '../sessionStore/SessionStore.js';
 import type { ShardFatalError } from '../shard/closeCodes.js';
 import type { Compression } from '../shard/compression/index.js';
 import { type Dispatch, Shard, type ShardOptions, type ShardStatus } from '../shard/shard.js';
-import { botIdFromToken } from './botId.js';
 import { formatProgress, identifyFloorMs, startupProgress } from './progress.js';
 import { Resharder, type ReshardHost, type ReshardResult } from './Resharder.js';
 
@@ -180,7 +180,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
   async start(): Promise<void> {
     const { rest, logger } = this.#options;
     const info = await rest.request<APIGatewayBotInfo>({ method: 'GET', path: '/gateway/bot' });
-    this.#botId = this.#options.botId ?? botIdFromToken(this.#options.token) ?? (await this.#fetchBotId());
+    this.#botId = this.#options.botId ?? botIdOfToken(this.#options.token) ?? (await this.#fetchBotId());
     const count =
       this.#options.shardCount === undefined || this.#options.shardCount === 'auto'
         ? info.shards

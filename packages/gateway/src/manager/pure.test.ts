@@ -1,20 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { botIdFromToken } from './botId.js';
 import { formatProgress, identifyFloorMs, startupProgress } from './progress.js';
-
-describe('botIdFromToken', () => {
-  it.each([
-    [
-      `${Buffer.from('123456789012345678').toString('base64')}.GhJkLm.abcdefghijklmnopqrstuvwxyz`,
-      '123456789012345678',
-    ],
-    [`Bot ${Buffer.from('42').toString('base64')}.x.y`, '42'],
-    ['not-a-token', undefined],
-    ['', undefined],
-  ])('%s → %s', (token, id) => {
-    expect(botIdFromToken(token)).toBe(id);
-  });
-});
 
 describe('startupProgress', () => {
   it.each([

@@ -16,8 +16,8 @@ import {
   eventRoutingKey,
   guildIdOf,
   type Logger,
+  sleep,
 } from '@shardwire/core';
-import { clockSleep } from '../clockSleep.js';
 import { backoffDelay } from '../shard/backoff.js';
 import type { Dispatch } from '../shard/shard.js';
 import type { DiskSpool } from './spool/DiskSpool.js';
@@ -277,7 +277,7 @@ export class ShardPipeline {
           );
           return;
         }
-        await clockSleep(this.#options.clock, 5);
+        await sleep(5, undefined, this.#options.clock);
         continue;
       }
       let end: number | undefined;
@@ -303,7 +303,7 @@ export class ShardPipeline {
       { err, shard: envelope.shard, seq: envelope.seq, attempt, delayMs: delay },
       'publish failed; retrying',
     );
-    await clockSleep(this.#options.clock, delay);
+    await sleep(delay, undefined, this.#options.clock);
   }
 
   /**

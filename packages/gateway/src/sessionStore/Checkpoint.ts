@@ -2,7 +2,7 @@
  * Write-behind of one shard's confirmed position to the session store: at most one write in flight,
  * the latest value wins, so a busy shard costs one store write per round trip, not one per event.
  */
-import type { Logger } from '@shardwire/core';
+import { type Logger, sleep } from '@shardwire/core';
 import type { SessionStore, StoredSession } from './SessionStore.js';
 
 export class Checkpoint {
@@ -36,7 +36,7 @@ export class Checkpoint {
           this.logger?.warn({ err, shard: this.shard }, 'session store write failed');
           // Keep the newest value for the next try, unless a newer one arrived meanwhile.
           this.#latest ??= next;
-          await new Promise((resolve) => setTimeout(resolve, 1_000));
+          await sleep(1_000);
         }
       }
     } finally {

@@ -1,4 +1,5 @@
 /** Who a request counts against: a bot (by its token, never kept in clear) or, without one, a client IP. */
+import { botIdOfToken } from '@shardwire/core';
 import { tokenDigest } from '../routes.js';
 
 /**
@@ -11,14 +12,7 @@ export function identityOf(authorization: string | undefined, fallbackIp = 'loca
   const kind = space === -1 ? 'Bot' : authorization.slice(0, space);
   const token = space === -1 ? authorization : authorization.slice(space + 1);
   if (kind === 'Bearer') return `bearer:${tokenDigest(token)}`;
-  return `bot:${botIdOf(token) ?? ''}:${tokenDigest(token)}`;
-}
-
-/** The bot's user id encoded in the first part of its token, when it decodes to one. */
-export function botIdOf(token: string): string | undefined {
-  const first = token.split('.', 1)[0] ?? '';
-  const id = Buffer.from(first, 'base64').toString('utf8');
-  return /^\d{15,21}$/.test(id) ? id : undefined;
+  return `bot:${botIdOfToken(token) ?? ''}:${tokenDigest(token)}`;
 }
 
 /** The bot id out of an identity made by `identityOf`. */

@@ -1,4 +1,5 @@
 /** Bot tokens shaped like Discord's: `base64(user id).timestamp part.hmac part`. */
+import { botIdOfToken } from '@shardwire/core';
 import type { Random } from './random.js';
 
 export function makeBotToken(userId: string, random: Random): string {
@@ -9,7 +10,5 @@ export function makeBotToken(userId: string, random: Random): string {
 /** The user id a token claims to belong to (its first part), or undefined when it is not token-shaped. */
 export function userIdOfToken(token: string): string | undefined {
   const [first, second, third] = token.split('.');
-  if (!first || !second || !third) return undefined;
-  const decoded = Buffer.from(first, 'base64').toString('utf8');
-  return /^\d{15,21}$/.test(decoded) ? decoded : undefined;
+  return first && second && third ? botIdOfToken(token) : undefined;
 }

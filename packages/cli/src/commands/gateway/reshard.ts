@@ -1,5 +1,5 @@
 /** `shardwire gateway reshard [--shards N] [--url http://127.0.0.1:8082]`: asks a running gateway to reshard and follows it. */
-import type { Flags } from '@shardwire/core';
+import { type Flags, sleep } from '@shardwire/core';
 
 interface ReshardStatus {
   running: boolean;
@@ -27,7 +27,7 @@ export async function reshard(flags: Flags, env: Record<string, string | undefin
   if (response.status !== 202) throw new Error(`the gateway refused: ${body.error ?? response.status}`);
   process.stdout.write(`resharding from ${body.from} to ${body.to} shards…\n`);
   for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await sleep(1_000);
     const status = (await (await fetch(`${base}/reshard`)).json()) as ReshardStatus;
     if (status.running) continue;
     if (!status.last?.ok) throw new Error(`reshard failed: ${status.last ? status.last.error : 'unknown'}`);
