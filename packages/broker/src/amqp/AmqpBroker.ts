@@ -25,7 +25,7 @@ import { AmqpDeadLetters } from './AmqpDeadLetters.js';
 import { AmqpPublisher } from './AmqpPublisher.js';
 import { AmqpRpc } from './AmqpRpc.js';
 import { AmqpTopology, withChannel } from './AmqpTopology.js';
-import { publishOptions } from './codec.js';
+import { publishHeaders } from './codec.js';
 import { type AmqpNames, amqpNames, wireKey } from './names.js';
 
 const CLOSE_DRAIN_MS = 10_000;
@@ -90,11 +90,11 @@ export class AmqpBroker extends RpcBroker implements Broker {
   }
 
   publish<T>(routingKey: string, body: T, options: PublishOptions = {}): Promise<void> {
-    let content: Buffer;
+    let json: string;
     try {
       this.checkOpen();
       validateRoutingKey(routingKey);
-      content = Buffer.from(encodeBody(body));
+      json = encodeBody(body);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -102,8 +102,9 @@ export class AmqpBroker extends RpcBroker implements Broker {
     return this.#publisher.publish(
       this.#names.exchange,
       wireKey(partition, routingKey),
-      content,
-      publishOptions(options),
+      json,
+      options.messageId,
+      publishHeaders(options),
     );
   }
 

@@ -183,12 +183,13 @@ export class AmqpConsumer implements Subscription {
     };
     if (decoded?.partitionKey !== undefined) headers[H.partitionKey] = decoded.partitionKey;
     try {
-      await this.ctx.publisher.publish('', this.ctx.names.deadLetters, message.content, {
-        persistent: true,
-        contentType: 'application/json',
-        messageId: message.properties.messageId,
+      await this.ctx.publisher.publish(
+        '',
+        this.ctx.names.deadLetters,
+        message.content,
+        message.properties.messageId,
         headers,
-      });
+      );
     } catch (error) {
       this.ctx.logger?.error({ group, err: error }, 'could not dead-letter a message; it stays in the group');
       if (this.#channel === channel) channel.nack(message, false, true);

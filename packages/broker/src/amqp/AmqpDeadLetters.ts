@@ -42,12 +42,7 @@ export class AmqpDeadLetters implements DeadLetterQueue {
       const headers: Record<string, string> = { ...userHeaders(letter.raw.properties.headers ?? {}) };
       headers[H.routingKey] = letter.routingKey;
       if (letter.partitionKey !== undefined) headers[H.partitionKey] = letter.partitionKey;
-      await this.publisher.publish('', queue, letter.raw.content, {
-        persistent: true,
-        contentType: 'application/json',
-        messageId: letter.messageId,
-        headers,
-      });
+      await this.publisher.publish('', queue, letter.raw.content, letter.messageId, headers);
       return true;
     });
     return taken.length;

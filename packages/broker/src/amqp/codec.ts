@@ -1,5 +1,5 @@
 /** How a message looks on the wire in RabbitMQ: JSON body, properties and shardwire's `x-sw-` headers. */
-import type { Message, Options } from 'amqplib';
+import type { Message } from 'amqplib';
 import type { PublishOptions } from '../Broker.js';
 import { routingKeyOf } from './names.js';
 
@@ -13,19 +13,10 @@ export const H = {
   deadId: 'x-sw-dead-id',
 } as const;
 
-export function publishOptions(options: PublishOptions, extra: Record<string, string> = {}): Options.Publish {
-  const publish: Options.Publish = {
-    persistent: true,
-    contentType: 'application/json',
-    messageId: options.messageId,
-  };
-  // An empty headers table still costs encoding on every message: leave it out.
-  if (options.headers === undefined && options.partitionKey === undefined && Object.keys(extra).length === 0)
-    return publish;
-  const headers: Record<string, string> = { ...options.headers, ...extra };
-  if (options.partitionKey !== undefined) headers[H.partitionKey] = options.partitionKey;
-  publish.headers = headers;
-  return publish;
+/** The headers of a published message, or none (an empty table still costs encoding on every message). */
+export function publishHeaders(options: PublishOptions): Record<string, string> | undefined {
+  if (options.partitionKey === undefined) return options.headers && { ...options.headers };
+  return { ...options.headers, [H.partitionKey]: options.partitionKey };
 }
 
 export interface Decoded {
