@@ -50,7 +50,7 @@ export const simulatorSettings = {
       .union([z.boolean(), z.enum(['true', 'false', '1', '0'], { message: 'expected true or false' })])
       .transform((v) => v === true || v === 'true' || v === '1')
       .default(true),
-    doc: "Discord's REST rate limits (route buckets, global, shared, invalid-request bans); false turns them off",
+    doc: "Discord's rate limits: REST (route buckets, global, shared, invalid-request bans) and gateway (IDENTIFY per max_concurrency bucket and per day, op 8 all-member requests); false turns them off (IDENTIFYs still count in remaining)",
   },
   limitScale: {
     env: 'SIM_LIMIT_SCALE',

@@ -34,8 +34,11 @@ export interface SimulatorOptions {
   heartbeatIntervalMs?: number;
   /** How long a dropped session stays resumable, default 120 s. */
   resumeWindowMs?: number;
-  /** Dispatches a dropped session keeps for RESUME, default 10,000. */
-  maxBufferedPerSession?: number;
+  /**
+   * Dispatches a connected session keeps for a RESUME from an older seq than its last, default
+   * 10,000. What a disconnected session misses is all kept, until `resumeWindowMs` ends it.
+   */
+  historyPerSession?: number;
   /** Time source for heartbeats, resume windows and limits (tests inject a ManualClock). */
   clock?: Clock;
   /**
@@ -133,10 +136,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     clock,
     logger: logger.child({ component: 'gateway' }),
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
-    maxBufferedPerSession: options.maxBufferedPerSession ?? 10_000,
+    historyPerSession: options.historyPerSession ?? 10_000,
     gatewayUrl: () => gatewayUrl,
   });
-  const load = new LoadGenerator(store, dispatcher, sessions, stats, createRandom(), clock);
+  const load = new LoadGenerator(store, dispatcher, createRandom(), clock);
   const app = await createHttpServer({
     logger,
     stats,

@@ -6,8 +6,12 @@ export interface ShardCounters {
   bot: string;
   shard: number;
   shardCount: number;
-  /** Events `/_sim/load` made for guilds on this shard. */
+  /** Events `/_sim/load` made for this shard's sessions (those their intents let through). */
   generated: number;
+  /** Dispatches (of any event) written to a connection, each seq of each session once. */
+  dispatched: number;
+  /** Dispatches of sessions that ended before they were sent (not resumed in time, or invalidated). */
+  dropped: number;
   identifies: number;
   resumes: number;
 }
@@ -16,14 +20,14 @@ export class SimStats {
   /** "bot/shard/count" → counters. */
   readonly shards = new Map<string, ShardCounters>();
 
-  shard(session: { bot: { user: { id: string } }; shard: readonly [number, number] }): ShardCounters {
-    const bot = session.bot.user.id;
-    const [shard, shardCount] = session.shard;
+  shard(bot: string, [shard, shardCount]: readonly [number, number]): ShardCounters {
     return getOrCreate(this.shards, `${bot}/${shard}/${shardCount}`, () => ({
       bot,
       shard,
       shardCount,
       generated: 0,
+      dispatched: 0,
+      dropped: 0,
       identifies: 0,
       resumes: 0,
     }));

@@ -55,6 +55,45 @@ describe('/_sim/load', () => {
     });
   });
 
+  it('a shard dropped mid-load resumes with every seq once; what it missed was all kept, and the stats agree', async () => {
+    // A history of 1,000 while connected (enough for what is in flight when the socket dies): the
+    // thousands the dropped session misses must all be kept anyway.
+    h = await startHarness({ guilds: 4, seed: 3, rateLimits: false, historyPerSession: 1000 });
+    // No typing or presence intents: those load events are not this session's.
+    const intents = 1 | 512 | 1024 | 32768;
+    const first = await h.login(undefined, { intents });
+    const session = first.dispatches('READY')[0]!.d;
+    await h.control('POST', '/load', { eventsPerSecond: 5000, seconds: 1 });
+    await first.until(() => first.received.some((p) => p.t && LOAD.has(p.t)));
+    first.terminate();
+    await first.closed();
+    const seen = first.lastSeq()!;
+    await eventually(async () => !(await h.control('GET', '/load')).body.running);
+
+    const second = await h.connect({ url: session.resume_gateway_url });
+    second.send({ op: 6, d: { token: h.sim.defaultBot.token, session_id: session.session_id, seq: seen } });
+    const resumed = await second.dispatch('RESUMED');
+    const seqs = [...first.received, ...second.received].filter((p) => p.op === 0).map((p) => p.s as number);
+    expect(seqs).toEqual(Array.from({ length: resumed.s! }, (_, i) => i + 1));
+    const loadEvents = [...first.received, ...second.received].filter((p) => p.t && LOAD.has(p.t));
+    expect(resumed.s! - seen).toBeGreaterThan(2000);
+    expect(loadEvents.every((p) => p.t === 'MESSAGE_CREATE' || p.t === 'MESSAGE_REACTION_ADD')).toBe(true);
+
+    const stats = (await h.control('GET', '/stats')).body;
+    expect(stats.perShard).toEqual([
+      expect.objectContaining({
+        shard: 0,
+        generated: loadEvents.length,
+        dispatched: resumed.s,
+        pending: 0,
+        dropped: 0,
+        seq: resumed.s,
+        identifies: 1,
+        resumes: 1,
+      }),
+    ]);
+  });
+
   it('rejects bad bodies and stops on DELETE', async () => {
     h = await startHarness({ guilds: 1, rateLimits: false });
     expect((await h.control('POST', '/load', { eventsPerSecond: 0, seconds: 1 })).status).toBe(400);

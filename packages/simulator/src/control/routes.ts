@@ -215,8 +215,9 @@ export function controlRoutes(app: FastifyInstance, options: ControlOptions): vo
       shard: session.shard,
       session: session.id,
       state: session.state,
-      dispatched: session.dispatched,
       seq: session.seq,
+      dispatched: session.delivered,
+      pending: session.pending,
     })),
     perShard: perShardJson(stats, sessions),
     load: options.load.status(),
@@ -237,19 +238,21 @@ export function controlRoutes(app: FastifyInstance, options: ControlOptions): vo
   );
 }
 
-/** One row per shard (bot, shard id, shard count): events generated for it, dispatched, last seq, IDENTIFYs, RESUMEs. */
+/**
+ * One row per shard (bot, shard id, shard count), over all its sessions: load events generated for
+ * it, dispatches sent, pending (waiting for a RESUME) and dropped (their session ended first), the
+ * last seq of its live sessions, IDENTIFYs, RESUMEs.
+ */
 function perShardJson(stats: SimStats, sessions: SessionRegistry) {
-  const rows = new Map<string, ShardCounters & { dispatched: number; seq: number; sessions: number }>();
-  for (const [key, counters] of stats.shards)
-    rows.set(key, { ...counters, dispatched: 0, seq: 0, sessions: 0 });
+  const rows = new Map<ShardCounters, ShardCounters & { pending: number; seq: number; sessions: number }>();
+  for (const counters of stats.shards.values())
+    rows.set(counters, { ...counters, pending: 0, seq: 0, sessions: 0 });
   for (const session of sessions.all()) {
-    const counters = stats.shard(session);
-    const key = `${counters.bot}/${counters.shard}/${counters.shardCount}`;
-    const row = rows.get(key) ?? { ...counters, dispatched: 0, seq: 0, sessions: 0 };
-    row.dispatched += session.dispatched;
+    const row = rows.get(session.counters);
+    if (!row) continue;
+    row.pending += session.pending;
     row.seq = Math.max(row.seq, session.seq);
     row.sessions++;
-    rows.set(key, row);
   }
   return [...rows.values()];
 }

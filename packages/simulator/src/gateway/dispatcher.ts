@@ -25,11 +25,12 @@ export class Dispatcher {
     private readonly sessions: SessionRegistry,
   ) {}
 
-  /** To every bot in the guild. */
-  toGuild(guildId: string, t: string, data: EventData): void {
+  /** To every bot in the guild; `delivered` is told each session the event was numbered for. */
+  toGuild(guildId: string, t: string, data: EventData, delivered?: (session: GatewaySession) => void): void {
     const guild = this.store.guilds.get(guildId);
     if (!guild) return;
-    for (const botId of guild.botIds) this.toBotInGuild(botId, guildId, t, data);
+    for (const botId of guild.botIds)
+      this.#deliver(this.sessions.forGuild(botId, guild.shardKey), botId, t, data, true, delivered);
   }
 
   /** To one bot, on the shard of `guildId` (which may already have been removed from the store, for GUILD_DELETE). */
@@ -50,6 +51,7 @@ export class Dispatcher {
     t: string,
     data: EventData,
     inGuild: boolean,
+    delivered?: (session: GatewaySession) => void,
   ): void {
     for (const session of targets) {
       if (!isWanted(t, inGuild, session.intents) && !isOwnMemberUpdate(t, data, botId)) continue;
@@ -61,6 +63,7 @@ export class Dispatcher {
         ? messageForIntents(payload as Partial<APIMessage>, botId, session.intents, inGuild)
         : payload;
       session.dispatch(t, d);
+      delivered?.(session);
     }
   }
 }

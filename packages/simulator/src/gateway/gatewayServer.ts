@@ -30,8 +30,8 @@ export interface GatewayServerOptions {
   clock: Clock;
   logger: Logger;
   heartbeatIntervalMs: number;
-  /** Dispatches a session may miss and still resume. */
-  maxBufferedPerSession: number;
+  /** Dispatches a connected session keeps for a RESUME from an older seq (see `GatewaySession`). */
+  historyPerSession: number;
   /** The `resume_gateway_url` in READY. */
   gatewayUrl: () => string;
 }
@@ -112,13 +112,14 @@ export class GatewayServer implements ConnectionHandlers {
       shard,
       intents,
       largeThreshold,
-      this.options.maxBufferedPerSession,
+      this.options.historyPerSession,
+      stats.shard(bot.user.id, shard),
     );
     sessions.add(session);
     this.#attach(connection, session);
     if (compress) connection.usePayloadCompression(payloadZlibEncoder);
     stats.identifies++;
-    stats.shard(session).identifies++;
+    session.counters.identifies++;
     this.options.logger.debug({ bot: bot.user.id, shard, session: session.id }, 'identified');
     session.dispatch('READY', buildReady(store, bot, session.id, this.options.gatewayUrl(), shard));
     // Without GUILDS the guilds stay unavailable: Discord sends no GUILD_CREATE.
@@ -151,23 +152,21 @@ export class GatewayServer implements ConnectionHandlers {
       connection.close(CloseCode.InvalidSeq);
       return;
     }
-    const missed = session.replayAfter(seq);
-    if (!missed) {
+    // A resume takes the session over from a connection that still holds it.
+    const previous = session.transport;
+    if (!session.resumeOn(connection, seq)) {
       sessions.end(session);
       connection.sendOp(GatewayOpcodes.InvalidSession, false);
       return;
     }
-    // A resume takes the session over from a connection that still holds it.
-    const previous = session.transport;
-    if (previous instanceof GatewayConnection) {
+    if (previous instanceof GatewayConnection && previous !== connection) {
       previous.session = undefined;
       previous.close(CloseCode.UnknownError, 'session resumed elsewhere');
     }
     this.#attach(connection, session);
     sessions.resumed(session);
     stats.resumes++;
-    stats.shard(session).resumes++;
-    for (const text of missed) connection.sendText(text);
+    session.counters.resumes++;
     session.dispatch('RESUMED', { _trace: ['["shardwire-simulator",{"micros":0}]'] });
   }
 

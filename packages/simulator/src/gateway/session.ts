@@ -1,17 +1,13 @@
 /** A gateway session: its seq, the dispatches it sent (for RESUME), and the connection it currently has, if any. */
 import type { BotRecord } from '../state/records.js';
+import type { ShardCounters } from '../stats.js';
+import { ReplayBuffer } from './replayBuffer.js';
 
 export interface DispatchPayload {
   op: 0;
   t: string;
   s: number;
   d: unknown;
-}
-
-/** A dispatch as sent: its seq and its JSON text (`{"t":…,"s":…,"op":0,"d":…}`), serialized once. */
-export interface SentDispatch {
-  s: number;
-  text: string;
 }
 
 /** The JSON text of a dispatch, in the key order every payload has (`t`, `s`, `op`, `d`). */
@@ -37,40 +33,69 @@ export type SessionState = 'connected' | 'resumable' | 'ended';
 
 export class GatewaySession {
   seq = 0;
-  dispatched = 0;
+  /** The highest seq written to a connection: what was dispatched; the rest waits for a RESUME. */
+  delivered = 0;
   state: SessionState = 'connected';
   transport: SessionTransport | undefined;
-  /** Serialized, so a long buffer holds strings rather than object graphs for the GC to trace. */
-  readonly #buffer: SentDispatch[] = [];
+  readonly #buffer = new ReplayBuffer();
 
+  /**
+   * `history`: dispatches kept while connected, for a client that resumes from an older seq than
+   * its last (one that lost what it had received). While disconnected nothing is dropped: Discord
+   * keeps what the session misses until the resume window ends it.
+   */
   constructor(
     readonly id: string,
     readonly bot: BotRecord,
     readonly shard: readonly [id: number, count: number],
     readonly intents: number,
     readonly largeThreshold: number,
-    private readonly maxBuffered: number,
+    private readonly history: number,
+    readonly counters: ShardCounters,
   ) {}
 
   /** Numbers, buffers and (when connected) sends one dispatch. */
   dispatch(t: string, d: unknown): void {
     if (this.state === 'ended') return;
-    const sent: SentDispatch = { s: ++this.seq, text: dispatchText(t, this.seq, d) };
-    this.dispatched++;
-    this.#buffer.push(sent);
-    if (this.#buffer.length > this.maxBuffered) this.#buffer.shift();
-    this.transport?.sendText(sent.text);
+    const text = dispatchText(t, ++this.seq, d);
+    this.#buffer.push(text);
+    if (!this.transport) return;
+    this.#buffer.keepLast(this.history);
+    this.#sent(this.seq);
+    this.transport.sendText(text);
   }
 
   /**
-   * The dispatches after `seq`, in order; undefined when some of them are no longer buffered or
-   * `seq` is ahead of the session (the caller answers those with INVALID_SESSION or 4007).
+   * Sends the dispatches after `seq` on `transport`, in order, and attaches it; false (nothing sent)
+   * when some of them are no longer buffered. The caller answers a `seq` ahead of the session.
    */
-  replayAfter(seq: number): string[] | undefined {
-    if (seq > this.seq) return undefined;
-    if (seq === this.seq) return [];
-    const first = this.#buffer[0];
-    if (!first || first.s > seq + 1) return undefined;
-    return this.#buffer.filter((p) => p.s > seq).map((p) => p.text);
+  resumeOn(transport: SessionTransport, seq: number): boolean {
+    const missed = this.#buffer.after(seq);
+    if (!missed) return false;
+    this.transport = transport;
+    this.state = 'connected';
+    for (const text of missed) transport.sendText(text);
+    this.#sent(this.seq);
+    this.#buffer.keepLast(this.history);
+    return true;
+  }
+
+  /** Ends the session: what it never delivered is counted as dropped. */
+  end(): void {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    this.transport = undefined;
+    this.counters.dropped += this.seq - this.delivered;
+  }
+
+  /** Dispatches numbered but not yet sent, waiting for a RESUME. */
+  get pending(): number {
+    return this.state === 'ended' ? 0 : this.seq - this.delivered;
+  }
+
+  #sent(upTo: number): void {
+    if (upTo <= this.delivered) return;
+    this.counters.dispatched += upTo - this.delivered;
+    this.delivered = upTo;
   }
 }

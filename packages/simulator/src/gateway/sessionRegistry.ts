@@ -57,15 +57,14 @@ export class SessionRegistry {
     );
   }
 
+  /** The session has a connection again (see `GatewaySession.resumeOn`): it no longer expires. */
   resumed(session: GatewaySession): void {
     this.#expiry.get(session.id)?.cancel();
     this.#expiry.delete(session.id);
-    session.state = 'connected';
   }
 
   end(session: GatewaySession): void {
-    session.state = 'ended';
-    session.transport = undefined;
+    session.end();
     this.#expiry.get(session.id)?.cancel();
     this.#expiry.delete(session.id);
     this.#byId.delete(session.id);

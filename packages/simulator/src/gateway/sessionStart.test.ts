@@ -86,6 +86,29 @@ describe('session start limit', () => {
     expect((await h.control('PATCH', `/bots/${bot.id}`, { maxConcurrency: 0 })).status).toBe(400);
   });
 
+  it('scales the bucket window with limitScale: at 0.01, 16 shards in one bucket identify 50 ms apart', async () => {
+    const clock = new ManualClock(Date.now());
+    h = await startHarness({ guilds: 0, clock, limitScale: 0.01 });
+    const token = h.sim.defaultBot.token;
+    for (let shard = 0; shard < 16; shard++) {
+      expect(ready(await identify(token, [shard, 16]))).toBe(true);
+      clock.advance(50);
+    }
+    expect(ready(await identify(token, [0, 16]))).toBe(true);
+    clock.advance(49);
+    expect(refused(await identify(token, [1, 16]))).toBe(true);
+    expect((await h.control('GET', '/stats')).body.refusedIdentifies).toEqual({ concurrency: 1 });
+  });
+
+  it('with rateLimits false, counts IDENTIFYs in `remaining` but refuses none', async () => {
+    h = await startHarness({ guilds: 0, rateLimits: false });
+    const token = h.sim.defaultBot.token;
+    for (let shard = 0; shard < 16; shard++) expect(ready(await identify(token, [shard, 16]))).toBe(true);
+    expect(ready(await identify(token, [0, 16]))).toBe(true);
+    expect((await limitOf(token)).remaining).toBe(1000 - 17);
+    expect((await h.control('GET', '/stats')).body.refusedIdentifies).toEqual({});
+  });
+
   it('refuses IDENTIFY once `remaining` is 0 until reset_after passes', async () => {
     const clock = new ManualClock(Date.now());
     h = await startHarness({ guilds: 0, clock, limitScale: 0.001 }); // a 86.4 s day, 5 ms between IDENTIFYs

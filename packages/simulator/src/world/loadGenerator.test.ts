@@ -5,7 +5,6 @@ import { SessionRegistry } from '../gateway/sessionRegistry.js';
 import { IdSource } from '../state/idSource.js';
 import { createRandom } from '../state/random.js';
 import { Store } from '../state/store.js';
-import { SimStats } from '../stats.js';
 import { type LoadEvent, pickKind } from './loadEvents.js';
 import { LoadGenerator } from './loadGenerator.js';
 import { World } from './world.js';
@@ -26,7 +25,7 @@ function setUp(guilds: number) {
   );
   world.createBot({ username: 'load-bot' });
   for (let i = 0; i < guilds; i++) world.createGuild({ members: 4, channels: 2 });
-  const load = new LoadGenerator(store, dispatcher, sessions, new SimStats(), createRandom(2), clock);
+  const load = new LoadGenerator(store, dispatcher, createRandom(2), clock);
   return { clock, load };
 }
 

@@ -4,11 +4,10 @@
  */
 import { type Clock, SnowflakeGenerator } from '@shardwire/core';
 import type { Dispatcher } from '../gateway/dispatcher.js';
-import type { SessionRegistry } from '../gateway/sessionRegistry.js';
+import type { GatewaySession } from '../gateway/session.js';
 import type { Random } from '../state/random.js';
 import type { GuildRecord } from '../state/records.js';
 import type { Store } from '../state/store.js';
-import type { SimStats } from '../stats.js';
 import {
   buildLoadEvent,
   DEFAULT_MIX,
@@ -61,8 +60,6 @@ export class LoadGenerator {
   constructor(
     private readonly store: Store,
     private readonly dispatcher: Dispatcher,
-    private readonly sessions: SessionRegistry,
-    private readonly stats: SimStats,
     private readonly random: Random,
     private readonly clock: Clock,
   ) {
@@ -132,11 +129,13 @@ export class LoadGenerator {
     if (data === undefined) return;
     this.#status.generated++;
     this.#status.byEvent[kind] = (this.#status.byEvent[kind] ?? 0) + 1;
-    for (const botId of guild.botIds)
-      for (const session of this.sessions.forGuild(botId, guild.shardKey))
-        this.stats.shard(session).generated++;
-    this.dispatcher.toGuild(guild.guild.id, kind, data);
+    this.dispatcher.toGuild(guild.guild.id, kind, data, countGenerated);
   }
+}
+
+/** Counts a load event numbered for `session` (its intents wanted it) in its shard's stats. */
+function countGenerated(session: GatewaySession): void {
+  session.counters.generated++;
 }
 
 function zeroed(mix: Partial<Record<LoadEvent, number>>): Record<LoadEvent, number> {
