@@ -9,6 +9,7 @@ import {
 import { memberWithUser } from '../state/factories.js';
 import type { BotRecord, GuildRecord } from '../state/records.js';
 import type { Store } from '../state/store.js';
+import { isActiveThread } from '../world/threads.js';
 
 /** The application flags that say which privileged intents are enabled. */
 export function applicationFlags(bot: BotRecord): number {
@@ -98,7 +99,10 @@ export function buildGuildCreate(
     voice_states: [],
     members,
     channels: store.channelsOf(guild),
-    threads: store.threadsOf(guild) as unknown as GatewayGuildCreateDispatchData['threads'],
+    // Only active threads: archived ones are not synced up front, as on Discord.
+    threads: store
+      .threadsOf(guild)
+      .filter(isActiveThread) as unknown as GatewayGuildCreateDispatchData['threads'],
     presences: [],
     stage_instances: [],
     guild_scheduled_events: [],

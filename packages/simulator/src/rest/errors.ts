@@ -51,6 +51,8 @@ export const Errors = {
   invalidJson: () => new DiscordHttpError(400, 50109, 'The request body contains invalid JSON.'),
   tooOldToBulkDelete: () =>
     new DiscordHttpError(400, 50034, 'You can only bulk delete messages that are under 14 days old.'),
+  threadArchived: () =>
+    new DiscordHttpError(400, 50083, 'Operation cannot be performed on an archived thread'),
   invalidFormBody: (errors: unknown) => new DiscordHttpError(400, 50035, 'Invalid Form Body', errors),
 };
 

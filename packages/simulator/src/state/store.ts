@@ -106,6 +106,10 @@ export class Store {
     this.#messages.set(thread.id, new MessageLog());
   }
 
+  isThread(channel: ChannelRecord): boolean {
+    return this.guilds.get(channel.guild_id)?.threadIds?.has(channel.id) ?? false;
+  }
+
   threadsOf(guild: GuildRecord): ChannelRecord[] {
     return [...(guild.threadIds ?? [])].map((id) => this.channels.get(id)!);
   }

@@ -1,7 +1,29 @@
-/** Threads: created from a channel or a message, joined and left; THREAD_CREATE and THREAD_MEMBERS_UPDATE. */
+/**
+ * Threads: created from a channel or a message, joined and left, archived, locked and edited;
+ * THREAD_CREATE, THREAD_UPDATE and THREAD_MEMBERS_UPDATE.
+ */
 import { ChannelType } from 'discord-api-types/v10';
 import type { ChannelRecord } from '../state/records.js';
 import type { World } from './world.js';
+
+/** What `PATCH /channels/:id` may change on a thread. */
+export interface ThreadPatch {
+  name?: string | undefined;
+  rate_limit_per_user?: number | undefined;
+  archived?: boolean | undefined;
+  locked?: boolean | undefined;
+  auto_archive_duration?: number | undefined;
+  invitable?: boolean | undefined;
+}
+
+interface ThreadMetadata {
+  archived: boolean;
+  auto_archive_duration: number;
+  archive_timestamp: string;
+  locked: boolean;
+  create_timestamp: string;
+  invitable?: boolean;
+}
 
 export interface ThreadInput {
   name: string;
@@ -76,4 +98,34 @@ export function setThreadMember(
       : { removed_member_ids: [userId] }),
   });
   return true;
+}
+
+export function threadMetadata(thread: ChannelRecord): ThreadMetadata {
+  return (thread as unknown as { thread_metadata: ThreadMetadata }).thread_metadata;
+}
+
+/** The guild's threads that are not archived (what the gateway and `threads/active` list). */
+export function isActiveThread(thread: ChannelRecord): boolean {
+  return !threadMetadata(thread).archived;
+}
+
+/**
+ * Applies a thread edit and dispatches THREAD_UPDATE. `archive_timestamp` moves when the thread is
+ * archived or unarchived and when `auto_archive_duration` changes, as Discord documents.
+ */
+export function updateThread(world: World, thread: ChannelRecord, patch: ThreadPatch): ChannelRecord {
+  const meta = threadMetadata(thread);
+  const record = thread as unknown as { name: string; rate_limit_per_user: number };
+  if (patch.name !== undefined) record.name = patch.name;
+  if (patch.rate_limit_per_user !== undefined) record.rate_limit_per_user = patch.rate_limit_per_user;
+  const archiving = patch.archived !== undefined && patch.archived !== meta.archived;
+  const newDuration =
+    patch.auto_archive_duration !== undefined && patch.auto_archive_duration !== meta.auto_archive_duration;
+  if (patch.archived !== undefined) meta.archived = patch.archived;
+  if (patch.locked !== undefined) meta.locked = patch.locked;
+  if (patch.auto_archive_duration !== undefined) meta.auto_archive_duration = patch.auto_archive_duration;
+  if (patch.invitable !== undefined) meta.invitable = patch.invitable;
+  if (archiving || newDuration) meta.archive_timestamp = world.now();
+  world.dispatcher.toGuild(thread.guild_id, 'THREAD_UPDATE', thread);
+  return thread;
 }

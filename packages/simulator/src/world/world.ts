@@ -200,7 +200,7 @@ export class World {
   }
 
   deleteChannel(channel: ChannelRecord): void {
-    const thread = this.store.guilds.get(channel.guild_id)?.threadIds?.has(channel.id) ?? false;
+    const thread = this.store.isThread(channel);
     this.store.removeChannel(channel.id);
     if (thread)
       this.dispatcher.toGuild(channel.guild_id, 'THREAD_DELETE', {

@@ -6,6 +6,7 @@ import { dmJson, isDm } from '../../world/dms.js';
 import { botOf, channelFor, guildFor, type Params, type RestContext, takeShared } from '../context.js';
 import { parseBody } from '../errors.js';
 import { SHARED_LIMITS } from '../rateLimit/routeLimits.js';
+import { patchThread } from './threads.js';
 
 const channelPatch = z.object({
   name: z.string().min(1).max(100).optional(),
@@ -85,6 +86,7 @@ export function channelRoutes(app: FastifyInstance, ctx: RestContext): void {
 
   app.patch<{ Params: Params<'channel_id'> }>('/channels/:channel_id', async (request) => {
     const channel = channelFor(world, botOf(request), request.params.channel_id);
+    if (world.store.isThread(channel)) return patchThread(ctx, channel, request.body);
     const patch = patchOf(parseBody(channelPatch, request.body));
     const renames =
       (patch.name !== undefined && patch.name !== channel.name) ||

@@ -7,6 +7,7 @@ import { messageForIntents } from '../../gateway/intents.js';
 import type { BotRecord, MessageRecord } from '../../state/records.js';
 import { bulkDeleteMessages, createMessage, deleteMessage, editMessage } from '../../world/messages.js';
 import { reactionsFor } from '../../world/reactions.js';
+import { isActiveThread, threadMetadata, updateThread } from '../../world/threads.js';
 import { botOf, channelFor, messageIn, type Params, type RestContext } from '../context.js';
 import { Errors, fieldError, parseBody } from '../errors.js';
 import { attachmentsFrom, messageEditSchema, parseMessageCreate, readMessageBody } from '../messageBody.js';
@@ -87,6 +88,11 @@ export function messageRoutes(app: FastifyInstance, ctx: RestContext): void {
       throw Errors.invalidFormBody(
         fieldError(['message_reference'], 'REPLIES_UNKNOWN_MESSAGE', 'Unknown message'),
       );
+    // Sending in an archived thread unarchives it, unless it is locked.
+    if (world.store.isThread(channel) && !isActiveThread(channel)) {
+      if (threadMetadata(channel).locked) throw Errors.threadArchived();
+      updateThread(world, channel, { archived: false });
+    }
     const record = createMessage(
       world,
       channel,
