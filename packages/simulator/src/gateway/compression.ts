@@ -1,5 +1,9 @@
-/** Transport compression: `zlib-stream` shares one deflate context per connection, each message ending in a sync flush. */
+/**
+ * Transport compression: `zlib-stream` shares one deflate context per connection, each message ending
+ * in a sync flush; `zstd-stream` sends each message as its own zstd frame.
+ */
 import { constants, createDeflate, type Deflate, deflateSync } from 'node:zlib';
+import { Encoder as ZstdEncoder } from '@toondepauw/node-zstd';
 
 export interface Encoder {
   /** Encodes one payload; results come back in call order. */
@@ -50,9 +54,23 @@ export class ZlibStreamEncoder implements Encoder {
   }
 }
 
+/**
+ * `zstd-stream`: Node 20's `node:zlib` has no zstd, and no maintained npm package that installs
+ * without compiling offers a streaming compressor with flush, so each message is one complete zstd
+ * frame (`@toondepauw/node-zstd`, prebuilt). A zstd stream may be a run of frames, so a client's
+ * streaming decoder reads it as Discord's flushed stream; only the ratio is lower (no context is
+ * shared between messages). Encoded synchronously: results stay in call order.
+ */
+const zstdEncoder = new ZstdEncoder(3);
+export const zstdFramesEncoder: Encoder = {
+  encode: async (text) => zstdEncoder.encodeSync(Buffer.from(text)),
+  close() {},
+};
+
 /** The transport encoder for a `compress` query value, or undefined when the value is not supported. */
 export function transportEncoder(compress: string | null): Encoder | undefined {
   if (compress === null || compress === '') return plainEncoder;
   if (compress === 'zlib-stream') return new ZlibStreamEncoder();
+  if (compress === 'zstd-stream') return zstdFramesEncoder;
   return undefined;
 }

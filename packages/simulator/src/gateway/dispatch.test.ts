@@ -1,9 +1,11 @@
-/** What reaches which session: shards, intents, MESSAGE_CONTENT, runtime guilds, zlib-stream framing.
+/** What reaches which session: shards, intents, MESSAGE_CONTENT, runtime guilds, zlib-stream and zstd-stream framing.
  * Sessions log in back to back, so the session start limit is off here (tested in sessionStart.test.ts). */
 
 import { constants, inflateSync } from 'node:zlib';
 import { shardIdOf } from '@shardwire/core';
+import { Decompress } from 'fzstd';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type Harness, startHarness } from '../testing/harness.js';
 
 const GUILDS = 1;
@@ -131,6 +133,40 @@ describe('gateway dispatch', () => {
     for (const frame of frames) expect(frame.subarray(-4)).toEqual(Buffer.from([0, 0, 0xff, 0xff]));
     // The frames are one stream: a later frame cannot be inflated on its own.
     expect(() => inflateSync(frames.at(-1)!, { finishFlush: constants.Z_SYNC_FLUSH })).toThrow();
+  });
+
+  it('frames zstd-stream: every message a zstd frame that a streaming decoder (fzstd) yields at once', async () => {
+    h = await startHarness({ rateLimits: false, guilds: 2 });
+    const ws = new WebSocket(`${h.sim.gatewayUrl}/?v=10&encoding=json&compress=zstd-stream`);
+    const received: { op: number; t: string | null }[] = [];
+    let decoded: Uint8Array[] = [];
+    const stream = new Decompress((chunk) => decoded.push(chunk));
+    const arrived = new Promise<void>((resolve, reject) => {
+      ws.on('error', reject);
+      ws.on('message', (data: Buffer, isBinary) => {
+        expect(isBinary).toBe(true);
+        stream.push(new Uint8Array(data));
+        // Each message decodes in full from its own frame (and what came before it).
+        received.push(JSON.parse(Buffer.concat(decoded).toString('utf8')));
+        decoded = [];
+        if (received[0]?.op === 10 && received.length === 1)
+          ws.send(
+            JSON.stringify({
+              op: 2,
+              d: {
+                token: h.sim.defaultBot.token,
+                intents: 1,
+                properties: { os: 'l', browser: 'b', device: 'd' },
+              },
+            }),
+          );
+        if (received.filter((p) => p.t === 'GUILD_CREATE').length === 2) resolve();
+      });
+    });
+    await arrived;
+    ws.terminate();
+    expect(received.map((p) => p.t ?? p.op)).toEqual([10, 'READY', 'GUILD_CREATE', 'GUILD_CREATE']);
+    expect((await h.control('GET', '/stats')).body.compression).toEqual({ 'zstd-stream': 1 });
   });
 
   it('answers heartbeats with HEARTBEAT_ACK and op 8 with GUILD_MEMBERS_CHUNK', async () => {

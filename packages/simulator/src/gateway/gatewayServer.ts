@@ -46,7 +46,7 @@ export class GatewayServer implements ConnectionHandlers {
     return this.#connections.size;
   }
 
-  /** Node's `upgrade` event handler: any path, `?v=10&encoding=json[&compress=zlib-stream]`. */
+  /** Node's `upgrade` event handler: any path, `?v=10&encoding=json[&compress=zlib-stream|zstd-stream]`. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
       const query = new URL(request.url ?? '/', 'ws://localhost').searchParams;
@@ -70,7 +70,7 @@ export class GatewayServer implements ConnectionHandlers {
         return;
       }
       if (!encoder) {
-        connection.close(CloseCode.DecodeError, 'only compress=zlib-stream is supported');
+        connection.close(CloseCode.DecodeError, 'only compress=zlib-stream or zstd-stream is supported');
         return;
       }
       connection.start();
