@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashKey, Partitioner } from './partition.js';
+import { hashKey, Partitioner, partitionsOwnedBy } from './partition.js';
 
 describe('Partitioner', () => {
   it.each([
@@ -30,5 +30,42 @@ describe('Partitioner', () => {
 
   it.each([0, -1, 1.5, 2000])('refuses %d partitions', (n) => {
     expect(() => new Partitioner(n)).toThrow(RangeError);
+  });
+});
+
+describe('partitionsOwnedBy', () => {
+  const members = ['m-a', 'm-b', 'm-c'];
+  const owners = (list: string[]) => {
+    const of = new Map<number, string>();
+    for (const m of list) for (const p of partitionsOwnedBy(m, list, 16)) of.set(p, m);
+    return of;
+  };
+
+  it('gives every partition to exactly one member, and all of them to a member alone', () => {
+    const shares = members.map((m) => partitionsOwnedBy(m, members, 16));
+    expect(shares.flat().sort((a, b) => a - b)).toEqual([...Array(16).keys()]);
+    expect(partitionsOwnedBy('m-a', ['m-a'], 16)).toEqual([...Array(16).keys()]);
+  });
+
+  it('moves only the partitions of a member that leaves, and only to it when it joins again', () => {
+    const before = owners(members);
+    const after = owners(['m-a', 'm-c']);
+    for (const [partition, owner] of before) if (owner !== 'm-b') expect(after.get(partition)).toBe(owner);
+    expect([...after.values()]).not.toContain('m-b');
+  });
+
+  it('splits the partitions about evenly between two members', () => {
+    for (let i = 0; i < 200; i++) {
+      const pair = [`8f1c0d2e-${i}`, `3b7a9e41-${i * 7}`];
+      const share = partitionsOwnedBy(pair[0]!, pair, 16).length;
+      expect(share, pair.join(' ')).toBeGreaterThanOrEqual(2);
+      expect(share, pair.join(' ')).toBeLessThanOrEqual(14);
+    }
+  });
+
+  it('does not depend on the order members are listed in', () => {
+    expect(partitionsOwnedBy('m-b', members, 16)).toEqual(
+      partitionsOwnedBy('m-b', [...members].reverse(), 16),
+    );
   });
 });

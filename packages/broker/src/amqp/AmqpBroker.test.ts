@@ -41,6 +41,7 @@ async function cleanup(namespace: string): Promise<void> {
     await channel.deleteQueue(names.deadLetters);
     await channel.deleteExchange(names.exchange);
     await channel.deleteExchange(names.broadcast);
+    await channel.deleteExchange(names.members);
     await channel.close();
   } finally {
     if (!namespace.startsWith('loss')) groupsOf.delete(namespace);

@@ -22,6 +22,7 @@ import { asPatterns, validateRoutingKey } from '../topic.js';
 import { AmqpConnection } from './AmqpConnection.js';
 import { AmqpConsumer } from './AmqpConsumer.js';
 import { AmqpDeadLetters } from './AmqpDeadLetters.js';
+import { AmqpOrderedConsumer } from './AmqpOrderedConsumer.js';
 import { AmqpPublisher } from './AmqpPublisher.js';
 import { AmqpRpc } from './AmqpRpc.js';
 import { AmqpTopology, withChannel } from './AmqpTopology.js';
@@ -29,6 +30,8 @@ import { publishHeaders } from './codec.js';
 import { type AmqpNames, amqpNames, wireKey } from './names.js';
 
 const CLOSE_DRAIN_MS = 10_000;
+
+type GroupConsumer = AmqpConsumer | AmqpOrderedConsumer;
 const FILL_CHECK_MS = 5_000;
 
 export class AmqpBroker extends RpcBroker implements Broker {
@@ -38,7 +41,7 @@ export class AmqpBroker extends RpcBroker implements Broker {
   readonly #topology: AmqpTopology;
   readonly #publisher: AmqpPublisher;
   protected readonly rpc: AmqpRpc;
-  readonly #consumers = new Set<AmqpConsumer>();
+  readonly #consumers = new Set<GroupConsumer>();
   readonly #partitioner: Partitioner;
   readonly #metrics: BrokerMetrics;
   readonly #logger: Logger | undefined;
@@ -117,18 +120,18 @@ export class AmqpBroker extends RpcBroker implements Broker {
     this.checkOpen();
     const { prefetch, maxDeliveries, ordered } = validateConsumeOptions(options);
     await this.declareGroup(group, patterns, { ...options, ordered: ordered || undefined });
-    const consumer = new AmqpConsumer(
-      { names: this.#names, publisher: this.#publisher, metrics: this.#metrics, logger: this.#logger },
-      {
-        group,
-        queues: this.#topology.queuesOf(group),
-        prefetch,
-        maxDeliveries,
-        ordered: this.#topology.groups.get(group)?.options.ordered === true,
-      },
-      handler as Handler<unknown>,
-      (c) => this.#consumers.delete(c),
-    );
+    const context = {
+      names: this.#names,
+      publisher: this.#publisher,
+      metrics: this.#metrics,
+      logger: this.#logger,
+    };
+    const settings = { group, queues: this.#topology.queuesOf(group), prefetch, maxDeliveries };
+    const onClosed = (c: GroupConsumer) => this.#consumers.delete(c);
+    const consumer: GroupConsumer =
+      this.#topology.groups.get(group)?.options.ordered === true
+        ? new AmqpOrderedConsumer(context, settings, handler as Handler<unknown>, onClosed)
+        : new AmqpConsumer(context, { ...settings, ordered: false }, handler as Handler<unknown>, onClosed);
     this.#consumers.add(consumer);
     const model = this.#connection.model;
     if (model) await consumer.attach(model);

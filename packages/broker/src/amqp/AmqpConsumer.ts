@@ -1,7 +1,7 @@
 /**
- * One `consume` call: a channel with its prefetch, consuming the group's queue (or every partition
- * queue of an ordered group, where RabbitMQ keeps one active consumer per partition). Acks after the
- * handler resolves; nacks with requeue when it throws; dead-letters after `maxDeliveries`.
+ * One `consume` call of a group (or one partition queue of an ordered group, see
+ * `AmqpOrderedConsumer`): a channel with its prefetch. Acks after the handler resolves; nacks with
+ * requeue when it throws; dead-letters after `maxDeliveries`.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@shardwire/core';
@@ -34,6 +34,8 @@ export class AmqpConsumer implements Subscription {
   #inFlight = 0;
   #idle: (() => void)[] = [];
   #closing: Promise<void> | undefined;
+  /** Handing over: messages that still arrive are left for the channel's close to return. */
+  #holding = false;
   readonly #chains = new Map<string, Promise<void>>();
 
   constructor(
@@ -52,19 +54,37 @@ export class AmqpConsumer implements Subscription {
     channel.on('close', () => {
       if (this.#channel === channel) this.#channel = undefined;
     });
-    await channel.prefetch(this.settings.prefetch);
+    // Known at once, so that a close or hand-over that starts while this subscribes closes it too.
     this.#channel = channel;
     this.#tags = [];
+    await channel.prefetch(this.settings.prefetch);
     for (const queue of this.settings.queues) {
+      if (this.#closing) break;
       const { consumerTag } = await channel.consume(queue, (message) => this.#onMessage(channel, message));
       this.#tags.push(consumerTag);
     }
   }
 
   close(): Promise<void> {
+    return this.#stop(false);
+  }
+
+  /**
+   * Gives the queue up without letting a later message overtake one this consumer holds: messages that
+   * arrive from now on are not started, those started (or queued behind one of their key) finish, then
+   * the channel closes, which returns the rest to the front of the queue before RabbitMQ makes the next
+   * single active consumer active. (Cancelling first, as `close` does, would make it active at once.)
+   */
+  handOver(): Promise<void> {
+    return this.#stop(true);
+  }
+
+  #stop(handOver: boolean): Promise<void> {
     this.#closing ??= (async () => {
+      this.#holding = handOver;
       const channel = this.#channel;
-      if (channel) await Promise.all(this.#tags.map((tag) => channel.cancel(tag).catch(() => {})));
+      if (channel && !handOver)
+        await Promise.all(this.#tags.map((tag) => channel.cancel(tag).catch(() => {})));
       if (this.#inFlight > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
       this.#channel = undefined;
       // Closing the channel returns whatever it still holds unacknowledged to the group.
@@ -83,7 +103,7 @@ export class AmqpConsumer implements Subscription {
       return;
     }
     if (this.#closing) {
-      channel.nack(message, false, true);
+      if (!this.#holding) channel.nack(message, false, true);
       return;
     }
     let decoded: Decoded;

@@ -27,6 +27,7 @@ export class AmqpTopology {
     await withChannel(model, async (channel) => {
       await channel.assertExchange(this.names.exchange, 'topic', { durable: true });
       await channel.assertExchange(this.names.broadcast, 'topic', { durable: false });
+      await channel.assertExchange(this.names.members, 'topic', { durable: false });
       await channel.assertQueue(this.names.deadLetters, {
         durable: true,
         arguments: { 'x-queue-type': 'quorum' },

@@ -6,6 +6,7 @@ describe('amqpNames', () => {
   it.each([
     [names.exchange, 'sw.events'],
     [names.broadcast, 'sw.broadcast'],
+    [names.members, 'sw.members'],
     [names.deadLetters, 'sw.dead-letters'],
     [names.groupQueue('workers'), 'sw.group.workers'],
     [names.partitionQueue('workers', 3), 'sw.group.workers.~p3'],

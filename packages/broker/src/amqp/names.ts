@@ -5,6 +5,8 @@ export interface AmqpNames {
   readonly exchange: string;
   /** Topic exchange for broadcasts (routing key = subject). */
   readonly broadcast: string;
+  /** Topic exchange where the consumers of an ordered group announce themselves (routing key = group). */
+  readonly members: string;
   /** The dead-letter queue. */
   readonly deadLetters: string;
   groupQueue(group: string): string;
@@ -21,6 +23,7 @@ export function amqpNames(prefix: string): AmqpNames {
   return {
     exchange: `${prefix}.events`,
     broadcast: `${prefix}.broadcast`,
+    members: `${prefix}.members`,
     deadLetters: `${prefix}.dead-letters`,
     groupQueue: (group) => `${groupPrefix}${group}`,
     partitionQueue: (group, partition) => `${groupPrefix}${group}.~p${partition}`,

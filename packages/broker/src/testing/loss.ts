@@ -64,6 +64,27 @@ export interface LossResult {
 const child = fileURLToPath(new URL('./lossConsumer.mjs', import.meta.url));
 const GROUP = 'loss';
 
+/**
+ * Starts a consumer process (`lossConsumer.mjs`, settings in `env`) and resolves once it consumes;
+ * it is in `children` from its start (so that a test can kill it even if it never gets ready) to its exit.
+ */
+export async function startConsumerProcess(
+  env: Record<string, string>,
+  children: Set<ChildProcess>,
+): Promise<ChildProcess> {
+  const proc = spawn(process.execPath, [child], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
+  await new Promise<void>((resolve, reject) => {
+    proc.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+    proc.once('exit', (code) => reject(new Error(`consumer exited with ${code} before it was ready`)));
+  });
+  return proc;
+}
+
 export async function runLossTest(options: LossOptions): Promise<LossResult> {
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'shardwire-loss-'));
@@ -73,16 +94,10 @@ export async function runLossTest(options: LossOptions): Promise<LossResult> {
   let logIndex = 0;
 
   const spawnConsumer = async (): Promise<void> => {
-    const proc = spawn(process.execPath, [child], {
-      env: { ...process.env, BROKER_URL: options.url, GROUP, LOG: join(dir, `c${logIndex++}.log`) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    children.add(proc);
-    proc.once('exit', () => children.delete(proc));
-    await new Promise<void>((resolve, reject) => {
-      proc.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
-      proc.once('exit', (code) => reject(new Error(`consumer exited with ${code} before it was ready`)));
-    });
+    await startConsumerProcess(
+      { BROKER_URL: options.url, GROUP, LOG: join(dir, `c${logIndex++}.log`) },
+      children,
+    );
   };
 
   const publisher = await options.openPublisher();
