@@ -88,7 +88,7 @@ export class RestClient implements Rest {
       if (request.reason) headers['x-audit-log-reason'] = encodeURIComponent(request.reason);
       let response: Dispatcher.ResponseData;
       try {
-        response = await this.#dispatcher.request({
+        const answer = this.#dispatcher.request({
           origin: this.#origin,
           path,
           method,
@@ -98,6 +98,8 @@ export class RestClient implements Rest {
           headersTimeout: this.#timeoutMs,
           bodyTimeout: this.#timeoutMs,
         });
+        permit?.sent(); // dispatched: the next of its bucket may go
+        response = await answer;
       } catch (error) {
         permit?.cancel();
         // Sent or not, we cannot tell: only a request that may run twice is sent again.

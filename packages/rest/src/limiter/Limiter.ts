@@ -35,6 +35,11 @@ export interface RateLimitOutcome {
 }
 
 export interface Permit {
+  /**
+   * The request is on its way (handed to the HTTP client): with a queue shared by several
+   * instances, the next request of the bucket may go now, so requests leave in their order.
+   */
+  sent(): void;
   /** Reports the answer; the limiter learns the bucket from its headers. */
   complete(status: number, headers: HeaderSource): RateLimitOutcome;
   /** The request was not answered (network error, caller gone): frees its place without learning. */

@@ -1,8 +1,27 @@
-/** Where several limiter instances agree on buckets and global counters (Redis); one call per request on the path. */
+/**
+ * Where several limiter instances agree on buckets and global counters (Redis): one call per request
+ * on the path when its bucket has room. Each bucket keeps one queue for every instance: a request
+ * takes a ticket on arrival and is let through in ticket order, so a bucket's order is kept across
+ * instances.
+ */
+
+export interface GateRequest {
+  bucketKey: string;
+  identity: string;
+  globalLimit: number;
+  /** Not counted against the identity's global limit. */
+  exempt: boolean;
+  /** 2 = re-sent after a 429, 1 = interaction response, 0 = the rest: higher goes ahead of lower. */
+  priority: number;
+  /** The ticket an earlier answer gave; none on arrival (one is taken). */
+  ticket?: string;
+}
 
 export interface GateAnswer {
-  /** 0: go now (a place is reserved); otherwise wait this long and ask again. */
+  /** 0: go now (a place is reserved); otherwise wait this long and ask again with `ticket`. */
   waitMs: number;
+  /** The request's place in the bucket's shared queue. */
+  ticket: string;
   /** The shared window the place was reserved in, passed back with the answer. */
   epoch: number;
   /** The global place taken (held until a window after the answer), if any. */
@@ -10,6 +29,8 @@ export interface GateAnswer {
 }
 
 export interface GateUpdate {
+  /** The ticket of the place (`GateAnswer.ticket`): it is in flight no longer. */
+  ticket: string;
   epoch: number;
   /** `GateAnswer.globalSlot`: its window starts again from this answer. */
   globalSlot?: string;
@@ -24,7 +45,14 @@ export interface GateUpdate {
 }
 
 export interface LimiterGate {
-  reserve(bucketKey: string, identity: string, globalLimit: number, exempt: boolean): Promise<GateAnswer>;
-  /** The answer to a reserved request, or `{ epoch }` alone when it went unanswered. Not awaited. */
+  /** Takes a ticket (on arrival) and a place when the ticket is first in its bucket's queue and the limits allow. */
+  reserve(request: GateRequest): Promise<GateAnswer>;
+  /** The answer to a reserved request, or `{ ticket, epoch }` alone when it went unanswered. Not awaited. */
   update(bucketKey: string, identity: string, update: GateUpdate): void;
+  /** The request of a reserved place is on its way: the next ticket may go. Not awaited. */
+  sent(bucketKey: string, ticket: string): void;
+  /** A waiting ticket's caller gave up (left, deadline, shutdown): the queue goes on without it. Not awaited. */
+  leave(bucketKey: string, ticket: string): void;
+  /** Stops keeping this instance's tickets alive. */
+  close(): void;
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type Route, routeOf } from '../routes.js';
 import { GLOBAL_WINDOW_MS } from './globalLimits.js';
 import { DeadlineError, type Permit, QueueFullError } from './Limiter.js';
+import type { GateAnswer, LimiterGate } from './LimiterGate.js';
 import { MemoryLimiter } from './MemoryLimiter.js';
 
 const C1 = '222222222222222222';
@@ -394,13 +395,78 @@ describe('MemoryLimiter.tryAcquire (the fast path)', () => {
     expect(limiter.tryAcquire({ route: send(), identity: BOT, signal: gone.signal })).toBeUndefined();
     const gated = new MemoryLimiter({
       gate: {
-        reserve: async () => ({ waitMs: 0, epoch: 0 }),
+        reserve: async () => ({ waitMs: 0, epoch: 0, ticket: '1' }),
         update: () => {},
-      } as never,
+        sent: () => {},
+        leave: () => {},
+        close: () => {},
+      },
     });
     expect(gated.tryAcquire({ route: send(), identity: BOT })).toBeUndefined();
     gated.close();
     limiter.close();
     expect(limiter.tryAcquire({ route: send(), identity: BOT })).toBeUndefined();
+  });
+});
+
+describe('MemoryLimiter with a shared gate', () => {
+  /** A gate that answers as told and records what the limiter asked and said. */
+  function scriptedGate() {
+    const calls: string[] = [];
+    const pending: ((answer: GateAnswer) => void)[] = [];
+    let tickets = 0;
+    const gate: LimiterGate = {
+      reserve: (request) => {
+        const ticket = request.ticket ?? String(++tickets);
+        calls.push(`reserve ${request.ticket ?? 'new'}`);
+        return new Promise((resolve) => pending.push((answer) => resolve({ ...answer, ticket })));
+      },
+      update: (_key, _identity, update) => calls.push(`update ${update.ticket}`),
+      sent: (_key, ticket) => calls.push(`sent ${ticket}`),
+      leave: (_key, ticket) => calls.push(`leave ${ticket}`),
+      close: () => calls.push('close'),
+    };
+    const answer = (waitMs: number) => pending.shift()!({ waitMs, epoch: 0, ticket: '' });
+    return { gate, calls, answer };
+  }
+
+  it('takes a ticket for each request on arrival and asks again with it as the head', async () => {
+    const { gate, calls, answer } = scriptedGate();
+    const { clock, limiter } = setup({ gate });
+    const first = track(limiter.acquire({ route: send(), identity: BOT }));
+    const second = track(limiter.acquire({ route: send(), identity: BOT }));
+    expect(calls).toEqual(['reserve new', 'reserve new']);
+    answer(100); // 1 waits
+    answer(100); // 2 waits behind it
+    await flush();
+    clock.advance(100);
+    expect(calls.slice(2)).toEqual(['reserve 1']); // only the head asks again
+    answer(0);
+    await flush();
+    expect(first.permit).toBeDefined();
+    expect(second.permit).toBeUndefined();
+    expect(calls.slice(3)).toEqual(['reserve 2']);
+    first.permit!.sent();
+    first.permit!.complete(200, {});
+    expect(calls.slice(4)).toEqual(['sent 1', 'update 1']);
+    limiter.close();
+  });
+
+  it('gives the ticket of a caller that left back, and the place granted while it was leaving', async () => {
+    const { gate, calls, answer } = scriptedGate();
+    const { limiter } = setup({ gate });
+    const waiting = new AbortController();
+    const asking = new AbortController();
+    const a = track(limiter.acquire({ route: send(), identity: BOT, signal: waiting.signal }));
+    answer(100);
+    await flush();
+    waiting.abort(new Error('left'));
+    const b = track(limiter.acquire({ route: send(C2), identity: BOT, signal: asking.signal }));
+    asking.abort(new Error('left')); // before its answer came
+    answer(0);
+    await flush();
+    expect([a.error, b.error].every((e) => e instanceof Error)).toBe(true);
+    expect(calls).toEqual(['reserve new', 'leave 1', 'reserve new', 'update 2']);
+    limiter.close();
   });
 });

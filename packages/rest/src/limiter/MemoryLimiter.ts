@@ -14,7 +14,7 @@ import {
   QueueFullError,
   type RateLimitOutcome,
 } from './Limiter.js';
-import type { GateAnswer, GateUpdate, LimiterGate } from './LimiterGate.js';
+import type { GateAnswer, GateRequest, GateUpdate, LimiterGate } from './LimiterGate.js';
 
 export interface MemoryLimiterOptions {
   clock?: Clock;
@@ -29,8 +29,8 @@ export interface MemoryLimiterOptions {
   /** An idle bucket is forgotten after this long (default 10 minutes). */
   idleMs?: number;
   /**
-   * Shared state (Redis) asked before each send, so several instances keep one set of limits;
-   * this limiter still queues its own callers in order.
+   * Shared state (Redis) asked before each send, so several instances keep one set of limits and
+   * one queue per bucket: each request takes a ticket on arrival and goes in ticket order.
    */
   gate?: LimiterGate;
   /** Told when the gate fails; the request then goes on this instance's knowledge alone. */
@@ -84,7 +84,7 @@ export class MemoryLimiter implements Limiter {
     if (this.#closed || this.#gate || options.signal?.aborted) return undefined;
     const now = this.#clock.now();
     const bucket = this.#touch(options, now);
-    return bucket.queue.length === 0 && !bucket.gating && this.#sendAt(bucket, options, now) === 0
+    return bucket.queue.length === 0 && this.#sendAt(bucket, options, now) === 0
       ? this.#grant(bucket, options, undefined, this.#global.lastTaken())
       : undefined;
   }
@@ -99,12 +99,7 @@ export class MemoryLimiter implements Limiter {
       return Promise.reject(new QueueFullError(this.#estimateWait(bucket, now)));
     }
     // Nobody waiting and room now: no waiter, no listeners.
-    if (
-      bucket.queue.length === 0 &&
-      !bucket.gating &&
-      !this.#gate &&
-      this.#sendAt(bucket, options, now) === 0
-    ) {
+    if (bucket.queue.length === 0 && !this.#gate && this.#sendAt(bucket, options, now) === 0) {
       return Promise.resolve(this.#grant(bucket, options, undefined, this.#global.lastTaken()));
     }
     return new Promise<Permit>((resolve, reject) => {
@@ -132,7 +127,9 @@ export class MemoryLimiter implements Limiter {
         );
       }
       bucket.enqueue(waiter);
-      this.#drain(bucket);
+      // With a gate, the ticket is taken now: its order is the order requests reached any instance.
+      if (this.#gate) this.#ask(waiter);
+      else this.#drain(bucket);
     });
   }
 
@@ -150,12 +147,10 @@ export class MemoryLimiter implements Limiter {
     this.#closed = true;
     for (const bucket of this.#buckets.values()) {
       bucket.cancelTimer();
-      for (const waiter of bucket.queue.splice(0)) {
-        waiter.release();
-        waiter.reject(new LimiterClosedError());
-      }
+      for (const waiter of [...bucket.queue]) this.#drop(waiter, new LimiterClosedError());
     }
     this.#buckets.clear();
+    this.#gate?.close();
   }
 
   /** The request's bucket (made if new), marked as used now. */
@@ -172,6 +167,8 @@ export class MemoryLimiter implements Limiter {
   }
 
   #keyOf(route: Route, identity: string): string {
+    // With a gate, a bucket here is the shared one: keyed by route (see `gateKeyOf`).
+    if (this.#gate) return gateKeyOf(route, identity);
     return `${this.#hashes.get(route.bucketRoute) ?? route.bucketRoute}|${route.major}|${identity}`;
   }
 
@@ -179,27 +176,33 @@ export class MemoryLimiter implements Limiter {
     return waiter.bucket && current(waiter.bucket);
   }
 
+  /** Takes a waiter out of its queue and rejects it; its shared ticket goes too. */
   #drop(waiter: Waiter, reason: unknown): void {
     const bucket = this.#bucketOf(waiter);
     if (!bucket?.remove(waiter)) return;
+    waiter.bucket = undefined;
     waiter.release();
     waiter.reject(reason);
+    // While it is asking, the answer gives the ticket (or the place) back.
+    if (waiter.ticket !== undefined && !waiter.asking)
+      this.#gate!.leave(gateKeyOf(waiter.options.route, waiter.options.identity), waiter.ticket);
   }
 
   /** Sends as many waiters as the bucket and the global limit allow; schedules itself for the rest. */
   #drain(bucket: Bucket): void {
-    while (bucket.queue.length > 0 && !bucket.gating) {
+    while (bucket.queue.length > 0) {
       const now = this.#clock.now();
       const head = bucket.queue[0]!;
+      if (this.#gate && !head.ungated) {
+        // The shared queue decides: the head asks again, unless an answer or a timer will drain.
+        if (!head.asking && !bucket.timer) this.#ask(head);
+        return;
+      }
       const sendAt = this.#sendAt(bucket, head.options, now);
       if (sendAt === AFTER_AN_ANSWER) return; // an answer in flight will drain again
       if (sendAt > 0) {
         this.#refuseLate(bucket, sendAt, now);
         if (bucket.queue.length > 0) this.#schedule(bucket, sendAt, now);
-        return;
-      }
-      if (this.#gate) {
-        this.#askGate(bucket, head, this.#global.lastTaken());
         return;
       }
       this.#send(bucket, undefined, this.#global.lastTaken());
@@ -254,50 +257,70 @@ export class MemoryLimiter implements Limiter {
     return this.#permit(bucket, options, gated, place);
   }
 
-  /** One round trip to the shared state for the head of the queue; the bucket waits meanwhile. */
-  #askGate(bucket: Bucket, head: Waiter, place: GlobalPlace | undefined): void {
-    if (bucket.gating) return;
-    bucket.gating = true;
-    const { identity, route } = head.options;
-    // Keyed by route, not by learned hash: every instance names the bucket alike from the first
-    // request on, whatever it has learned yet (answers still carry a shared bucket's remaining).
-    const key = `${route.bucketRoute}|${route.major}|${identity}`;
-    const onAnswer = (answer: GateAnswer | undefined) => {
-      bucket.gating = false;
-      const now = this.#clock.now();
-      const at = current(bucket);
-      if (answer && answer.waitMs > 0) {
-        if (place) this.#global.release(place); // not sent
-        this.#refuseLate(at, now + answer.waitMs, now);
-        if (at.queue.length > 0) this.#schedule(at, now + answer.waitMs, now);
-        return;
-      }
-      if (this.#closed || at.queue.length === 0) {
-        if (answer) this.#gate!.update(key, identity, gatedUpdate(answer, {})); // give the place back
-        if (place) this.#global.release(place);
-        return;
-      }
-      this.#send(at, answer ? { key, answer } : undefined, place);
-      this.#drain(at);
+  /**
+   * One round trip to the shared queue for `waiter`: on arrival it takes a ticket (and a place, when
+   * it is first and the bucket has room); later, as its bucket's head, it asks again with it.
+   */
+  #ask(waiter: Waiter): void {
+    waiter.asking = true;
+    const { route, identity } = waiter.options;
+    const key = gateKeyOf(route, identity);
+    const request: GateRequest = {
+      bucketKey: key,
+      identity,
+      globalLimit: this.#globalLimit(identity),
+      exempt: route.globalExempt,
+      priority: waiter.priority,
     };
-    this.#gate!.reserve(key, identity, this.#globalLimit(identity), route.globalExempt).then(
-      onAnswer,
+    if (waiter.ticket !== undefined) request.ticket = waiter.ticket;
+    this.#gate!.reserve(request).then(
+      (answer) => this.#answered(waiter, key, answer),
       (error) => {
         this.#onGateError(error);
-        onAnswer(undefined);
+        this.#answered(waiter, key, undefined);
       },
     );
+  }
+
+  #answered(waiter: Waiter, key: string, answer: GateAnswer | undefined): void {
+    waiter.asking = false;
+    const gate = this.#gate!;
+    const bucket = this.#bucketOf(waiter);
+    if (!bucket || this.#closed) {
+      // It left while asking: give the ticket or the place back.
+      if (answer?.waitMs === 0) gate.update(key, waiter.options.identity, gatedUpdate(answer, {}));
+      else if (answer) gate.leave(key, answer.ticket);
+      return;
+    }
+    if (!answer) {
+      if (waiter.ticket !== undefined) gate.leave(key, waiter.ticket);
+      waiter.ticket = undefined;
+      waiter.ungated = true;
+      this.#drain(bucket);
+      return;
+    }
+    waiter.ticket = answer.ticket;
+    const now = this.#clock.now();
+    if (answer.waitMs === 0) {
+      bucket.remove(waiter);
+      waiter.bucket = undefined;
+      waiter.release();
+      waiter.resolve(this.#grant(bucket, waiter.options, { key, answer }, undefined));
+      this.#drain(bucket);
+      return;
+    }
+    // Nobody behind can go before this wait is over.
+    this.#refuseLate(bucket, now + answer.waitMs, now);
+    if (bucket.queue[0] === waiter) this.#schedule(bucket, now + answer.waitMs, now);
+    else this.#drain(bucket);
   }
 
   /** Waiters whose deadline falls before the bucket can next send get a fast `DeadlineError`. */
   #refuseLate(bucket: Bucket, waitUntil: number, now: number): void {
     for (const waiter of [...bucket.queue]) {
       const deadline = waiter.options.deadline;
-      if (deadline !== undefined && deadline < waitUntil) {
-        bucket.remove(waiter);
-        waiter.release();
-        waiter.reject(new DeadlineError(waitUntil - now));
-      }
+      if (deadline !== undefined && deadline < waitUntil)
+        this.#drop(waiter, new DeadlineError(waitUntil - now));
     }
   }
 
@@ -328,8 +351,14 @@ export class MemoryLimiter implements Limiter {
     place: GlobalPlace | undefined,
   ): Permit {
     let done = false;
+    let sent = false;
     const epoch = sentFrom.epoch;
     return {
+      sent: () => {
+        if (sent) return;
+        sent = true;
+        if (gated) this.#gate!.sent(gated.key, gated.answer.ticket);
+      },
       complete: (status, headers) => {
         if (done) throw new Error('permit already completed');
         done = true;
@@ -424,6 +453,8 @@ export class MemoryLimiter implements Limiter {
     if (known === hash) return bucket;
     this.#hashes.set(bucketRoute, hash);
     this.#onHashLearned?.(bucketRoute, hash);
+    // With a gate, buckets stay keyed by route, as the shared state is.
+    if (this.#gate) return bucket;
     const oldKey = `${bucketRoute}|${major}|${options.identity}`;
     if (bucket.key !== oldKey) return bucket; // already a hash's bucket (Discord changed the hash): leave it
     const newKey = `${hash}|${major}|${options.identity}`;
@@ -464,15 +495,15 @@ interface Gated {
 }
 
 /** An update for the place `answer` reserved: its window and its global place, if it took one. */
-function gatedUpdate(answer: GateAnswer, update: Omit<GateUpdate, 'epoch'>): GateUpdate {
-  const full: GateUpdate = { ...update, epoch: answer.epoch };
+function gatedUpdate(answer: GateAnswer, update: Omit<GateUpdate, 'epoch' | 'ticket'>): GateUpdate {
+  const full: GateUpdate = { ...update, epoch: answer.epoch, ticket: answer.ticket };
   if (answer.globalSlot !== undefined) full.globalSlot = answer.globalSlot;
   return full;
 }
 
 /** What the shared state learns from one answer. */
-function gateUpdate(status: number, info: RateLimitHeaders): Omit<GateUpdate, 'epoch'> {
-  const update: Omit<GateUpdate, 'epoch'> = {};
+function gateUpdate(status: number, info: RateLimitHeaders): Omit<GateUpdate, 'epoch' | 'ticket'> {
+  const update: Omit<GateUpdate, 'epoch' | 'ticket'> = {};
   if (info.limit !== undefined && info.remaining !== undefined && info.resetAfterMs !== undefined) {
     update.limits = { limit: info.limit, remaining: info.remaining, resetAfterMs: info.resetAfterMs };
   } else if (status < 400) {
@@ -484,4 +515,13 @@ function gateUpdate(status: number, info: RateLimitHeaders): Omit<GateUpdate, 'e
     else update.blockedMs = retryAfterOf(info);
   }
   return update;
+}
+
+/**
+ * The shared bucket of a route: keyed by route, not by learned hash, so every instance names it
+ * alike from the first request on, whatever it has learned yet (answers still carry a shared
+ * bucket's remaining).
+ */
+function gateKeyOf(route: Route, identity: string): string {
+  return `${route.bucketRoute}|${route.major}|${identity}`;
 }

@@ -12,6 +12,12 @@ export interface Waiter {
   release(): void;
   /** The bucket whose queue holds it. */
   bucket?: Bucket;
+  /** Its place in the shared queue (with a gate), once the gate gave one. */
+  ticket?: string;
+  /** A gate call for it is under way: its answer moves it on. */
+  asking?: boolean;
+  /** The gate failed for it: it goes on this instance's knowledge alone. */
+  ungated?: boolean;
 }
 
 export class Bucket {
@@ -32,8 +38,6 @@ export class Bucket {
   /** A 429 (sub-limit, shared) holds the whole bucket until then. */
   blockedUntil = 0;
   inFlight = 0;
-  /** Waiting for the shared gate's answer for the head of the queue. */
-  gating = false;
   lastUsed = 0;
   readonly queue: Waiter[] = [];
   timer: Timer | undefined;
@@ -65,7 +69,7 @@ export class Bucket {
   }
 
   get idle(): boolean {
-    return this.queue.length === 0 && this.inFlight === 0 && this.timer === undefined && !this.gating;
+    return this.queue.length === 0 && this.inFlight === 0 && this.timer === undefined;
   }
 }
 

@@ -153,6 +153,7 @@ export class Forwarder {
           res,
           caller,
           decide,
+          () => permit.sent(), // on its connection: the next of its bucket may go
         );
         if (result.forwarded) return;
       } catch (error) {

@@ -17,7 +17,8 @@ export interface CallResult {
 
 /**
  * Resolves once the answer is fully relayed or dropped; rejects only when the attempt failed before
- * any answer arrived (the caller then decides whether it may be sent again).
+ * any answer arrived (the caller then decides whether it may be sent again). `onWrite` is told when
+ * the request is being written to its connection (once it has one).
  */
 export function callUpstream(
   upstream: Dispatcher,
@@ -25,6 +26,7 @@ export function callUpstream(
   res: ServerResponse,
   caller: CallerSignal,
   decide: (status: number, headers: IncomingHttpHeaders) => Decision,
+  onWrite: () => void,
 ): Promise<CallResult> {
   return new Promise((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
@@ -37,6 +39,7 @@ export function callUpstream(
       onRequestStart(started) {
         controller = started;
         if (caller.aborted) started.abort(caller.reason as Error);
+        else onWrite();
       },
       onResponseStart(_controller, statusCode, headers) {
         if (statusCode < 200) return; // informational: the real answer follows
