@@ -12,6 +12,8 @@ export interface BrokerMetrics {
   acked(group: string): void;
   nacked(group: string): void;
   deadLettered(group: string): void;
+  /** How long the oldest message waiting for a group (bounded by `maxAgeMs`) has waited, in ms. */
+  oldestWaiting(group: string, ageMs: number): void;
   /** Registers a source of queue depths per group, read when `/metrics` is scraped. */
   depthSource(source: DepthSource): () => void;
 }
@@ -25,6 +27,7 @@ export const noMetrics: BrokerMetrics = {
   acked: noop,
   nacked: noop,
   deadLettered: noop,
+  oldestWaiting: noop,
   depthSource: () => noop,
 };
 
@@ -38,6 +41,7 @@ interface Instruments {
   nacked: Counter<'backend' | 'group'>;
   deadLettered: Counter<'backend' | 'group'>;
   confirmLatency: Histogram<'backend'>;
+  oldestWaiting: Gauge<'backend' | 'group'>;
   sources: Set<{ backend: string; source: DepthSource }>;
 }
 
@@ -70,6 +74,12 @@ function instrumentsOf(registry: Registry): Instruments {
       help: 'Time from publish to broker confirm',
       labelNames: ['backend'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    oldestWaiting: new Gauge({
+      name: 'shardwire_broker_oldest_waiting_seconds',
+      help: 'Age of the oldest message waiting for a group with a maxAgeMs (NATS)',
+      labelNames: ['backend', 'group'],
       registers,
     }),
     sources,
@@ -112,6 +122,7 @@ export function createBrokerMetrics(backend: string, registry: Registry | undefi
     acked: (group) => m.acked.inc({ backend, group }),
     nacked: (group) => m.nacked.inc({ backend, group }),
     deadLettered: (group) => m.deadLettered.inc({ backend, group }),
+    oldestWaiting: (group, ageMs) => m.oldestWaiting.set({ backend, group }, ageMs / 1000),
     depthSource: (source) => {
       const entry = { backend, source };
       m.sources.add(entry);

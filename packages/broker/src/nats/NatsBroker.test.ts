@@ -1,7 +1,9 @@
+import { Writable } from 'node:stream';
+import { createLogger, Registry } from '@shardwire/core';
 import { connect } from 'nats';
-import { describe } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runBrokerContract } from '../testing/contract.js';
-import { randomName } from '../testing/helpers.js';
+import { randomName, waitFor } from '../testing/helpers.js';
 import { runLossSuite } from '../testing/lossSuite.js';
 import { nats } from '../testing/servers.js';
 import { diagnoseNatsLoss } from './lossDiagnosis.js';
@@ -26,6 +28,40 @@ async function cleanup(namespace: string): Promise<void> {
 describe.skipIf(!url)('NatsBroker', () => {
   runBrokerContract('nats', (namespace) => NatsBroker.connect(`${url}?prefix=${namespace}&partitions=4`), {
     cleanup,
+  });
+});
+
+describe.skipIf(!url)('NatsBroker message age', () => {
+  const prefix = randomName('age');
+  afterAll(() => cleanup(prefix));
+
+  it('reports the oldest waiting message, warns near maxAgeMs and expires it, with no consumer online', async () => {
+    const lines: { msg: string; group?: string }[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    const registry = new Registry();
+    const broker = await NatsBroker.connect(`${url}?prefix=${prefix}`, {
+      logger: createLogger({ name: 'test', destination }),
+      registry,
+    });
+    try {
+      await broker.declareGroup('slow', 'age.x', { maxAgeMs: 2_500 });
+      await broker.publish('age.x', { n: 1 }, { messageId: 'a1' });
+      const oldest = async () =>
+        (await registry.getSingleMetric('shardwire_broker_oldest_waiting_seconds')!.get()).values.find(
+          (v) => v.labels.group === 'slow',
+        )?.value ?? 0;
+      await waitFor(async () => (await oldest()) > 0, 'the oldest waiting age');
+      await waitFor(() => lines.some((l) => /near its maxAgeMs/.test(l.msg)), 'the age warning');
+      await waitFor(async () => (await broker.deadLetters.list({ group: 'slow' })).length === 1, 'expiry');
+      expect((await broker.deadLetters.list({ group: 'slow' }))[0]!.reason).toMatch(/expired/);
+    } finally {
+      await broker.close();
+    }
   });
 });
 

@@ -23,6 +23,7 @@ import { asPatterns, compileTopics, validateRoutingKey } from '../topic.js';
 import { H, makeHeaders } from './codec.js';
 import { NatsConsumer } from './NatsConsumer.js';
 import { NatsDeadLetters } from './NatsDeadLetters.js';
+import { NatsExpiry } from './NatsExpiry.js';
 import { NatsPublisher } from './NatsPublisher.js';
 import { NatsRpc } from './NatsRpc.js';
 import { NatsTopology } from './NatsTopology.js';
@@ -45,6 +46,7 @@ export class NatsBroker extends RpcBroker implements Broker {
   readonly #ackWaitMs: number;
   readonly #dropDepthSource: () => void;
   readonly #fillTimer: NodeJS.Timeout;
+  readonly #expiry: NatsExpiry;
   #warned = false;
 
   private constructor(
@@ -67,6 +69,16 @@ export class NatsBroker extends RpcBroker implements Broker {
     this.deadLetters = new NatsDeadLetters(jsm, this.#names, this.#publisher);
     this.#dropDepthSource = this.#metrics.depthSource(() => this.#topology.depths());
     this.#fillTimer = setInterval(() => void this.#checkFill(), FILL_CHECK_MS).unref();
+    this.#expiry = new NatsExpiry({
+      js,
+      jsm,
+      names: this.#names,
+      topology: this.#topology,
+      metrics: this.#metrics,
+      logger: this.#logger,
+      bury: (group, message, routingKey, deliveries, reason) =>
+        this.#bury(group, message, routingKey, deliveries, reason),
+    });
   }
 
   /** Connects, then declares the streams; rejects with a clear message when NATS is unreachable. */
@@ -171,6 +183,7 @@ export class NatsBroker extends RpcBroker implements Broker {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.#fillTimer);
+    await this.#expiry.stop();
     await Promise.all([...this.#consumers].map((c) => c.close()));
     await this.rpc.close();
     await this.#publisher.drain(CLOSE_DRAIN_MS);

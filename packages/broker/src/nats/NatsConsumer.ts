@@ -158,13 +158,8 @@ export class NatsConsumer implements Subscription {
 
   async #handle(spec: ConsumerSpec, message: JsMsg): Promise<void> {
     const { group, matcher, maxDeliveries, maxAgeMs } = this.settings;
-    const routingKey = this.ctx.names.routingKeyOf(message.subject);
-    // Another filter of this group covers it, or the filter is wider than the pattern: not ours.
-    if (
-      routingKey === undefined ||
-      (!spec.replay && !matcher(routingKey)) ||
-      spec.earlier.some((f) => subjectMatches(f, message.subject))
-    ) {
+    const routingKey = routingKeyFor(this.ctx.names, spec, matcher, message);
+    if (routingKey === undefined) {
       message.ack();
       return;
     }
@@ -177,14 +172,8 @@ export class NatsConsumer implements Subscription {
         count - 1,
         `delivered ${count - 1} times without an acknowledgement`,
       );
-    if (maxAgeMs !== undefined && Date.now() - millis(message.info.timestampNanos) > maxAgeMs)
-      return this.ctx.bury(
-        group,
-        message,
-        routingKey,
-        count - 1,
-        `expired: waited longer than ${maxAgeMs} ms`,
-      );
+    if (maxAgeMs !== undefined && ageOf(message) > maxAgeMs)
+      return this.ctx.bury(group, message, routingKey, count - 1, expiredReason(maxAgeMs));
     let body: unknown;
     try {
       body = JSON.parse(Buffer.from(message.data).toString('utf8'));
@@ -223,6 +212,35 @@ export class NatsConsumer implements Subscription {
     this.ctx.metrics.acked(group);
     message.ack();
   }
+}
+
+/**
+ * The routing key of a message that is this consumer's to handle; undefined when another filter of
+ * its group covers it, or the filter is wider than the group's patterns (then it is only acked).
+ */
+export function routingKeyFor(
+  names: NatsNames,
+  spec: ConsumerSpec,
+  matcher: TopicMatcher,
+  message: JsMsg,
+): string | undefined {
+  const routingKey = names.routingKeyOf(message.subject);
+  if (
+    routingKey === undefined ||
+    (!spec.replay && !matcher(routingKey)) ||
+    spec.earlier.some((f) => subjectMatches(f, message.subject))
+  )
+    return undefined;
+  return routingKey;
+}
+
+/** How long a message has been in the stream, in ms. */
+export function ageOf(message: JsMsg): number {
+  return Date.now() - millis(message.info.timestampNanos);
+}
+
+export function expiredReason(maxAgeMs: number): string {
+  return `expired: waited longer than ${maxAgeMs} ms`;
 }
 
 export function partitionKeyOf(message: JsMsg): string | undefined {

@@ -447,6 +447,22 @@ export function runBrokerContract(
       expect(got).toEqual([]);
     });
 
+    it('dead-letters messages that wait past maxAgeMs while no consumer is online', async () => {
+      const broker = await open();
+      await broker.declareGroup('unwatched', 'u.x', { maxAgeMs: 200 });
+      await broker.publish('u.x', { n: 1 }, { messageId: 'u1' });
+      await broker.publish('u.x', { n: 2 }, { messageId: 'u2' });
+      // No consumer ever comes: the bound must hold by itself.
+      await waitFor(
+        async () => (await broker.deadLetters.list({ group: 'unwatched' })).length === 2,
+        'both messages expired',
+        15_000,
+      );
+      const letters = await broker.deadLetters.list({ group: 'unwatched' });
+      expect(letters.map((l) => l.messageId).sort()).toEqual(['u1', 'u2']);
+      for (const letter of letters) expect(letter.reason).toMatch(/expired/);
+    });
+
     it('pipelines many publishes and delivers each exactly once', async () => {
       const broker = await open();
       const seen = new Map<string, number>();
