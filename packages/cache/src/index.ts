@@ -1,6 +1,7 @@
 export * from './Cache.js';
 export { type CacheConfig, cacheSettings } from './config.js';
 export { type CacheDeps, createCache, createCacheFromConfig } from './createCache.js';
+export { appliedDispatchTypes } from './event/index.js';
 export { type Eviction, type EvictionOptions, startEviction } from './lazy/eviction.js';
 export { LazyCache, type LazyOptions } from './lazy/LazyCache.js';
 export { MemoryStore } from './memory/MemoryStore.js';

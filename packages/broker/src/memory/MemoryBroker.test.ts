@@ -2,6 +2,7 @@ import { createMetricsRegistry, ManualClock } from '@shardwire/core';
 import { describe, expect, it } from 'vitest';
 import { runBrokerContract } from '../testing/contract.js';
 import { waitFor } from '../testing/helpers.js';
+import { JsonText } from './JsonText.js';
 import { MemoryBroker } from './MemoryBroker.js';
 
 runBrokerContract('memory', async () => new MemoryBroker());
@@ -80,6 +81,25 @@ describe('MemoryBroker shared bodies', () => {
     expect(errors).toHaveLength(1);
     expect(got.b).toEqual([{ n: { v: 1 } }]);
     expect(body).toEqual({ n: { v: 1 } });
+    await broker.close();
+  });
+
+  it('delivers a JsonText property parsed, and dead-letters one that is not JSON', async () => {
+    const broker = new MemoryBroker();
+    const got: unknown[] = [];
+    await broker.consume('g', 'x.*', (d) => void got.push(d.body));
+    await broker.publish('x.ok', { id: '1', d: new JsonText('{"content":"hi"}') });
+    await broker.publish('x.bad', { id: '2', d: new JsonText('{"content":') });
+    await broker.publish('x.ok', { id: '3', d: new JsonText('null') });
+    await waitFor(() => got.length === 2, 'the two good messages');
+    expect(got).toEqual([
+      { id: '1', d: { content: 'hi' } },
+      { id: '3', d: null },
+    ]);
+    const dead = await broker.deadLetters.list({ group: 'g' });
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatchObject({ body: { id: '2', d: '{"content":' } });
+    expect(dead[0]!.reason).toMatch(/^poison: body is not JSON/);
     await broker.close();
   });
 

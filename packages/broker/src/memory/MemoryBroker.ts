@@ -20,7 +20,7 @@ import { RpcBroker } from '../RpcBroker.js';
 import { asPatterns, validateRoutingKey } from '../topic.js';
 import { MemoryGroup, type StoredMessage } from './MemoryGroup.js';
 import { MemoryRpc } from './MemoryRpc.js';
-import { shareBody } from './sharedBody.js';
+import { deliveredBody, shareBody } from './sharedBody.js';
 
 type StoredDeadLetter = DeadLetter & { headers: Readonly<Record<string, string>>; partitionKey?: string };
 
@@ -94,7 +94,10 @@ export class MemoryBroker extends RpcBroker implements Broker {
       this.#dead
         .filter((d) => group === undefined || d.group === group)
         .slice(0, limit ?? Number.POSITIVE_INFINITY)
-        .map(({ headers: _headers, partitionKey: _key, ...letter }) => ({ ...letter })),
+        .map(({ headers: _headers, partitionKey: _key, ...letter }) => ({
+          ...letter,
+          body: deliveredBody(letter.body, true),
+        })),
     replay: async ({ group, ids } = {}) => {
       this.checkOpen();
       const chosen = this.#takeDead(group, ids);

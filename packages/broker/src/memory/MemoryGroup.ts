@@ -6,6 +6,7 @@ import { reasonOf } from '../errors.js';
 import type { BrokerMetrics } from '../metrics.js';
 import { compileTopics, type TopicMatcher } from '../topic.js';
 import { ReadyQueue } from './ReadyQueue.js';
+import { deliveredBody } from './sharedBody.js';
 
 export interface StoredMessage {
   readonly seq: number;
@@ -131,7 +132,15 @@ export class MemoryGroup {
             this.#kill(message, `expired: waited longer than ${this.#maxAgeMs} ms`);
             continue;
           }
-          this.#deliver(consumer, message);
+          let body: unknown;
+          try {
+            body = deliveredBody(message.body);
+          } catch (error) {
+            this.#ready.release(message);
+            this.#kill(message, `poison: body is not JSON: ${reasonOf(error)}`);
+            continue;
+          }
+          this.#deliver(consumer, message, body);
         }
       } while (this.#again);
     } finally {
@@ -153,13 +162,13 @@ export class MemoryGroup {
     return undefined;
   }
 
-  #deliver(consumer: Consumer, message: StoredMessage): void {
+  #deliver(consumer: Consumer, message: StoredMessage, body: unknown): void {
     message.deliveries++;
     consumer.inFlight++;
     this.metrics.delivered(this.name, message.deliveries > 1);
     const delivery: Delivery<unknown> = {
       routingKey: message.routingKey,
-      body: message.body,
+      body,
       messageId: message.messageId,
       headers: message.headers,
       deliveryCount: message.deliveries,

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { isPlainJson, shareBody } from './sharedBody.js';
+import { describe, expect, it, vi } from 'vitest';
+import { JsonText } from './JsonText.js';
+import { deliveredBody, isPlainJson, shareBody } from './sharedBody.js';
 
 class Thing {
   a = 1;
@@ -56,5 +57,46 @@ describe('shareBody', () => {
 
   it('refuses what JSON cannot carry', () => {
     expect(() => shareBody(undefined)).toThrow(/JSON/);
+  });
+});
+
+describe('a JsonText property', () => {
+  it('is kept as text on publish and parsed on delivery, into a frozen copy as a JSON copy would read', () => {
+    const text = new JsonText('{"list":[{"x":1}],"s":"é"}');
+    const parse = vi.spyOn(text, 'value');
+    const body = { id: 'a', d: text };
+    const shared = shareBody(body);
+    expect(shared).toBe(body);
+    expect(Object.isFrozen(shared)).toBe(true);
+    expect(parse).not.toHaveBeenCalled();
+    const delivered = deliveredBody(shared) as { id: string; d: { list: { x: number }[]; s: string } };
+    expect(delivered).toEqual({ id: 'a', d: { list: [{ x: 1 }], s: 'é' } });
+    expect(delivered).toEqual(JSON.parse(JSON.stringify(body)));
+    expect(Object.isFrozen(delivered)).toBe(true);
+    expect(() => {
+      delivered.d.list[0]!.x = 2;
+    }).toThrow(TypeError);
+    // a second delivery (another group, a redelivery) shares the parsed value
+    expect((deliveredBody(shared) as typeof delivered).d).toBe(delivered.d);
+  });
+
+  it('hands other bodies on as they are', () => {
+    const body = shareBody({ a: 1 });
+    expect(deliveredBody(body)).toBe(body);
+    expect(deliveredBody('x')).toBe('x');
+  });
+
+  it('is plain JSON only as a top-level property, copied through JSON elsewhere', () => {
+    expect(isPlainJson({ d: new JsonText('1') })).toBe(true);
+    expect(isPlainJson({ a: { d: new JsonText('1') } })).toBe(false);
+    expect(isPlainJson([new JsonText('1')])).toBe(false);
+    expect(shareBody(new JsonText('[1,2]'))).toEqual([1, 2]);
+    expect(shareBody({ list: [new JsonText('{"a":1}')] })).toEqual({ list: [{ a: 1 }] });
+  });
+
+  it('that is not JSON throws on delivery, or stays text when asked', () => {
+    const shared = shareBody({ d: new JsonText('{"a":') });
+    expect(() => deliveredBody(shared)).toThrow(SyntaxError);
+    expect(deliveredBody(shared, true)).toEqual({ d: '{"a":' });
   });
 });

@@ -33,3 +33,6 @@ export const handlers: Record<string, Handler<any>> = {
   VOICE_STATE_UPDATE: voiceStateUpdate,
   USER_UPDATE: userUpdate,
 };
+
+/** Dispatch types whose payload `Cache.apply` reads; of any other it reads only the guild id (`guild_id`). */
+export const appliedDispatchTypes: ReadonlySet<string> = new Set(Object.keys(handlers));

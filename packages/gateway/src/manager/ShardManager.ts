@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { type Broker, PoisonMessageError, type Subscription } from '@shardwire/broker';
-import type { Cache } from '@shardwire/cache';
+import { appliedDispatchTypes, type Cache } from '@shardwire/cache';
 import {
   botIdOfToken,
   type Clock,
@@ -34,6 +34,14 @@ import type { Compression } from '../shard/compression/index.js';
 import { type Dispatch, Shard, type ShardOptions, type ShardStatus } from '../shard/shard.js';
 import { formatProgress, identifyFloorMs, startupProgress } from './progress.js';
 import { Resharder, type ReshardHost, type ReshardResult } from './Resharder.js';
+
+/**
+ * Dispatch types whose `d` the gateway parses: what the cache applies, READY (the session) and
+ * GUILD_CREATE (a reshard's guild tracking). Every other `d` travels as a `JsonText`, parsed by the
+ * consumer that reads it.
+ */
+const PARSED_HERE: ReadonlySet<string> = new Set([...appliedDispatchTypes, 'READY', 'GUILD_CREATE']);
+const keepAsText = (t: string) => !PARSED_HERE.has(t);
 
 export interface ShardManagerOptions {
   token: string;
@@ -386,6 +394,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
       ...(this.#options.presence !== undefined ? { presence: this.#options.presence } : {}),
       ...(this.#options.largeThreshold !== undefined ? { largeThreshold: this.#options.largeThreshold } : {}),
       ...(logger ? { logger: logger.child({ shard: id }) } : {}),
+      keepAsText,
       ...this.#options.shardOptions,
       onDispatch: (dispatch) => {
         this.metrics.events.inc({ type: dispatch.t });

@@ -1,4 +1,4 @@
-import { type Envelope, systemClock } from '@shardwire/core';
+import { type Envelope, guildIdOf, systemClock } from '@shardwire/core';
 import { describe, expect, it, vi } from 'vitest';
 import type { Dispatch } from '../shard/shard.js';
 import { FakeBroker, FakeCache } from '../testing/fakes.js';
@@ -12,6 +12,7 @@ const dispatch = (
   shard: 2,
   t,
   d,
+  guildId: guildIdOf(t, d),
   seq,
   sessionId: 'sess',
   receivedAt: 1000 + seq,

@@ -7,17 +7,9 @@
  * pipeline switches to the spool, appends that envelope and every later one in order, and drains
  * the spool to the broker once it answers again, then goes back to publishing directly.
  */
-import type { Broker } from '@shardwire/broker';
+import { type Broker, JsonText } from '@shardwire/broker';
 import type { Cache } from '@shardwire/cache';
-import {
-  type Clock,
-  type Envelope,
-  envelopeId,
-  eventRoutingKey,
-  guildIdOf,
-  type Logger,
-  sleep,
-} from '@shardwire/core';
+import { type Clock, type Envelope, envelopeId, eventRoutingKey, type Logger, sleep } from '@shardwire/core';
 import { backoffDelay } from '../shard/backoff.js';
 import type { Dispatch } from '../shard/shard.js';
 import type { DiskSpool } from './spool/DiskSpool.js';
@@ -52,7 +44,7 @@ interface Entry {
 }
 
 export function toEnvelope(bot: string, dispatch: Dispatch): Envelope {
-  const guildId = guildIdOf(dispatch.t, dispatch.d);
+  const { guildId } = dispatch;
   const envelope: Envelope = {
     id: envelopeId(bot, dispatch.shard, dispatch.sessionId, dispatch.seq),
     bot,
@@ -64,6 +56,15 @@ export function toEnvelope(bot: string, dispatch: Dispatch): Envelope {
   };
   if (guildId !== undefined) envelope.guildId = guildId;
   return envelope;
+}
+
+/**
+ * What the cache is given: the payload, or for a `d` kept as text (a type the cache keeps nothing
+ * of, whose guild id is all it reads: `appliedDispatchTypes`) that guild id alone, so it is not parsed.
+ */
+function cachePayload(dispatch: Dispatch): unknown {
+  if (!(dispatch.d instanceof JsonText)) return dispatch.d;
+  return dispatch.guildId === undefined ? {} : { guild_id: dispatch.guildId };
 }
 
 export class ShardPipeline {
@@ -133,7 +134,7 @@ export class ShardPipeline {
       this.#toApply[this.#applyHead++] = undefined as unknown as Entry;
       const { dispatch } = entry;
       try {
-        await cache.apply(dispatch.t, dispatch.d, dispatch.shard);
+        await cache.apply(dispatch.t, cachePayload(dispatch), dispatch.shard);
       } catch (err) {
         logger?.error(
           { err, shard: dispatch.shard, t: dispatch.t, seq: dispatch.seq },

@@ -1,3 +1,4 @@
+import { guildIdOf } from '@shardwire/core';
 import { describe, expect, it } from 'vitest';
 import type { Dispatch } from '../shard/shard.js';
 import { Overlap } from './Overlap.js';
@@ -8,6 +9,7 @@ const dispatch = (shard: number, t: string, d: unknown): Dispatch => ({
   shard,
   t,
   d,
+  guildId: guildIdOf(t, d),
   seq: ++seq,
   sessionId: `s${shard}`,
   receivedAt: 0,

@@ -70,7 +70,7 @@ export class Overlap {
 
   /** An old-set dispatch: true when the old set publishes it. */
   fromOld(dispatch: Dispatch): boolean {
-    return this.deduper.deliver('old', dispatchKey(dispatch.t, dispatch.d)).action === 'publish';
+    return this.deduper.deliver('old', dispatchKey(dispatch)).action === 'publish';
   }
 
   /**
@@ -84,7 +84,7 @@ export class Overlap {
       this.#checkLoaded();
       return 'drop';
     }
-    const key = dispatchKey(dispatch.t, dispatch.d);
+    const key = dispatchKey(dispatch);
     const decision = this.deduper.deliver('new', key);
     if (decision.action !== 'hold') return decision.action;
     const held = this.#held.get(dispatch.shard)!;

@@ -3,7 +3,8 @@
  * Heartbeats, compression, the send limit and the session live in their own files beside this one.
  */
 import { EventEmitter } from 'node:events';
-import { type Clock, type Logger, systemClock, type Timer } from '@shardwire/core';
+import { JsonText } from '@shardwire/broker';
+import { type Clock, guildIdOf, type Logger, systemClock, type Timer } from '@shardwire/core';
 import { GatewayOpcodes } from 'discord-api-types/v10';
 import WebSocket from 'ws';
 import type { IdentifyThrottler } from '../identify/IdentifyThrottler.js';
@@ -11,6 +12,7 @@ import { type BackoffOptions, backoffDelay } from './backoff.js';
 import { type CloseAction, classifyClose, ShardFatalError } from './closeCodes.js';
 import { type Compression, createInflater, type Inflater } from './compression/index.js';
 import { Heartbeat } from './heartbeat.js';
+import { decodePayload, guildIdOfText, type Payload } from './payload.js';
 import { SendLimiter } from './sendLimiter.js';
 import { type SessionInfo, ShardSession } from './session.js';
 
@@ -27,7 +29,10 @@ export type ShardStatus =
 export interface Dispatch {
   shard: number;
   t: string;
+  /** The payload, or a `JsonText` of it for the types the shard was told to keep as text. */
   d: unknown;
+  /** The guild the dispatch belongs to, where Discord puts one (`guildIdOf`). */
+  guildId: string | undefined;
   seq: number;
   /** The session the dispatch belongs to (part of the envelope id). */
   sessionId: string;
@@ -47,6 +52,11 @@ export interface ShardOptions {
    * settles (back-pressure); past `maxInbox` waiting messages the socket stops reading.
    */
   onDispatch: (dispatch: Dispatch) => void | Promise<void>;
+  /**
+   * Dispatch types whose `d` is not parsed here but handed on as a `JsonText` (the types nothing on
+   * the gateway's path reads; see payload.ts). Default: none, every payload is parsed.
+   */
+  keepAsText?: (t: string) => boolean;
   /** A stored session to RESUME instead of identifying. */
   session?: SessionInfo;
   compression?: Compression | null;
@@ -77,8 +87,8 @@ export interface ShardEvents {
 interface Connection {
   ws: WebSocket;
   inflater: Inflater | undefined;
-  /** Payload texts in arrival order; a promise while its frame is still being inflated. */
-  inbox: (string | null | Promise<string | null>)[];
+  /** Payload texts in arrival order; an Error where a frame could not be decoded. */
+  inbox: (string | Error)[];
   draining: boolean;
   paused: boolean;
   abort: AbortController;
@@ -203,10 +213,13 @@ export class Shard extends EventEmitter<ShardEvents> {
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (this.#conn !== conn) return;
       if (conn.inflater && isBinary) {
-        // Inflating starts now, ahead of the payloads still waiting to be handled.
-        const text = conn.inflater.push(data);
-        if (text instanceof Promise) text.catch(() => {});
-        conn.inbox.push(text);
+        try {
+          const text = conn.inflater.push(data);
+          if (text === null) return; // the payload continues in the next frame
+          conn.inbox.push(text);
+        } catch (err) {
+          conn.inbox.push(err as Error);
+        }
       } else {
         conn.inbox.push(data.toString());
       }
@@ -243,33 +256,35 @@ export class Shard extends EventEmitter<ShardEvents> {
           conn.paused = false;
           conn.ws.resume();
         }
-        const text = raw instanceof Promise ? await raw : raw;
-        if (text === null || this.#conn !== conn) continue;
-        let payload: { op: number; d: unknown; s?: number | null; t?: string | null };
+        if (raw instanceof Error) {
+          this.#options.logger?.warn({ shard: this.id, err: raw }, 'failed to decode gateway message');
+          this.#lose('resume', 'decompression failed', 4002);
+          return;
+        }
+        let payload: Payload;
         try {
-          payload = JSON.parse(text);
+          payload = decodePayload(raw, this.#options.keepAsText);
         } catch (err) {
           this.#options.logger?.warn({ shard: this.id, err }, 'undecodable gateway payload');
           this.#lose('resume', 'undecodable payload', 4002);
           return;
         }
-        const pending = this.#handle(conn, payload);
-        if (pending) await pending;
-      }
-    } catch (err) {
-      if (this.#conn === conn) {
-        this.#options.logger?.warn({ shard: this.id, err }, 'failed to decode gateway message');
-        this.#lose('resume', 'decompression failed', 4002);
+        try {
+          const pending = this.#handle(conn, payload);
+          if (pending) await pending;
+        } catch (err) {
+          if (this.#conn !== conn) return;
+          this.#options.logger?.warn({ shard: this.id, err }, 'failed to handle a gateway payload');
+          this.#lose('resume', 'failed to handle a payload', 4002);
+          return;
+        }
       }
     } finally {
       conn.draining = false;
     }
   }
 
-  #handle(
-    conn: Connection,
-    payload: { op: number; d: unknown; s?: number | null; t?: string | null },
-  ): void | Promise<void> {
+  #handle(conn: Connection, payload: Payload): void | Promise<void> {
     switch (payload.op) {
       case GatewayOpcodes.Dispatch:
         return this.#dispatch(payload.t ?? '', payload.d, payload.s ?? 0);
@@ -312,6 +327,7 @@ export class Shard extends EventEmitter<ShardEvents> {
       shard: this.id,
       t,
       d,
+      guildId: d instanceof JsonText ? guildIdOfText(t, d.text) : guildIdOf(t, d),
       seq,
       sessionId: info?.sessionId ?? '',
       receivedAt: this.#clock.now(),

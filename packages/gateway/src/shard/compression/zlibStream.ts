@@ -1,7 +1,7 @@
 /** `compress=zlib-stream`: one zlib context per connection; a payload ends with the Z_SYNC_FLUSH suffix. */
+import { isAscii } from 'node:buffer';
 import { constants, createInflate, type Inflate } from 'node:zlib';
 import type { Inflater } from './Inflater.js';
-import { cutPayloads } from './splitPayloads.js';
 
 const SUFFIX = [0x00, 0x00, 0xff, 0xff] as const;
 
@@ -16,107 +16,95 @@ export function endsWithSyncFlush(chunk: Uint8Array): boolean {
   );
 }
 
-interface Waiting {
-  complete: boolean;
-  resolve: (text: string | null) => void;
-  reject: (err: Error) => void;
+/** The native zlib stream under `node:zlib`'s Inflate, as its own `*Sync` functions drive it. */
+interface ZlibHandle {
+  writeSync(
+    flush: number,
+    input: Uint8Array,
+    inOffset: number,
+    inLength: number,
+    output: Uint8Array,
+    outOffset: number,
+    outLength: number,
+  ): void;
 }
 
+const OUTPUT_BYTES = 64 * 1024;
+
 /**
- * Frames that arrive together are written to zlib as one chunk: node:zlib's asynchronous inflate
- * costs a thread-pool round trip per write, which would cap a shard at a few ten thousand payloads
- * per second. The inflated text of a batch is cut into payloads at their top-level ends; each frame
- * that ends with the Z_SYNC_FLUSH suffix closes exactly one payload, in order.
+ * Inflates each frame synchronously, as it arrives: node:zlib's asynchronous inflate costs a
+ * thread-pool round trip and a promise per write, and batching frames to amortise it meant
+ * inflating into large buffers, copying them together, decoding them into strings past V8's
+ * large-object threshold (a slow allocation each) and cutting those into payloads. node:zlib has
+ * no public synchronous streaming inflate, so this drives the stream's native handle the way
+ * `zlib.inflateSync` does (`writeSync`, `_writeState`); an error in the stream destroys the
+ * Inflate synchronously and is thrown here. A payload is decoded on its own (Latin-1 when it is
+ * ASCII, which is a plain copy), so each string is small.
  */
 export class ZlibStreamInflater implements Inflater {
   readonly #inflate: Inflate;
-  #out: Buffer[] = [];
-  #error: Error | undefined;
-  #batch: Uint8Array[] = [];
-  #waiting: Waiting[] = [];
-  /** The frames of the write under way; on a zlib error its callback may never run. */
-  #inFlight: Waiting[] = [];
-  #writing = false;
-  #scheduled = false;
-  /** Text of a payload whose end has not arrived yet. */
-  #carry = '';
+  readonly #handle: ZlibHandle;
+  /** `[outputLeft, inputLeft]` after each `writeSync`. */
+  readonly #state: Uint32Array;
+  readonly #output = Buffer.allocUnsafe(OUTPUT_BYTES);
+  /** Inflated bytes of a payload whose end has not arrived yet (or that overflowed the output). */
+  #pending: Buffer[] = [];
 
   constructor() {
-    this.#inflate = createInflate({ chunkSize: 256 * 1024, flush: constants.Z_SYNC_FLUSH });
-    this.#inflate.on('data', (data: Buffer) => this.#out.push(data));
-    this.#inflate.on('error', (err: Error) => this.#fail(err));
+    this.#inflate = createInflate();
+    // Errors surface through `errored` and are thrown by `push`; the event itself is not needed.
+    this.#inflate.on('error', () => {});
+    const internals = this.#inflate as unknown as { _handle?: ZlibHandle; _writeState?: Uint32Array };
+    if (typeof internals._handle?.writeSync !== 'function' || !internals._writeState) {
+      throw new Error(
+        'zlib-stream: this Node version has no synchronous zlib handle; use zstd-stream or none',
+      );
+    }
+    this.#handle = internals._handle;
+    this.#state = internals._writeState;
   }
 
-  push(chunk: Uint8Array): Promise<string | null> {
-    if (this.#error) return Promise.reject(this.#error);
-    return new Promise((resolve, reject) => {
-      this.#batch.push(chunk);
-      this.#waiting.push({ complete: endsWithSyncFlush(chunk), resolve, reject });
-      if (!this.#writing && !this.#scheduled) {
-        this.#scheduled = true;
-        // Frames of one socket read arrive in one turn: write them together after it.
-        queueMicrotask(() => {
-          this.#scheduled = false;
-          this.#write();
-        });
-      }
-    });
+  push(chunk: Uint8Array): string | null {
+    // A destroyed stream's handle is closed: writing to it would abort the process.
+    if (this.#inflate.destroyed) this.#throwClosed();
+    const output = this.#output;
+    let inOffset = 0;
+    let inLength = chunk.length;
+    let produced: number;
+    for (;;) {
+      this.#handle.writeSync(constants.Z_SYNC_FLUSH, chunk, inOffset, inLength, output, 0, OUTPUT_BYTES);
+      if (this.#inflate.destroyed) this.#throwClosed();
+      const outputLeft = this.#state[0]!;
+      const inputLeft = this.#state[1]!;
+      produced = OUTPUT_BYTES - outputLeft;
+      inOffset += inLength - inputLeft;
+      inLength = inputLeft;
+      // Output left over means zlib has nothing more for this input.
+      if (outputLeft > 0) break;
+      this.#pending.push(Buffer.from(output));
+    }
+    if (!endsWithSyncFlush(chunk)) {
+      if (produced > 0) this.#pending.push(Buffer.from(output.subarray(0, produced)));
+      return null;
+    }
+    if (this.#pending.length === 0) return decode(output.subarray(0, produced));
+    this.#pending.push(output.subarray(0, produced));
+    const whole = Buffer.concat(this.#pending);
+    this.#pending = [];
+    return decode(whole);
   }
 
   close(): void {
-    this.#out = [];
-    this.#batch = [];
-    this.#waiting = [];
+    this.#pending = [];
     this.#inflate.destroy();
   }
 
-  #write(): void {
-    if (this.#writing || this.#batch.length === 0 || this.#error) return;
-    const frames = this.#batch;
-    const waiting = this.#waiting;
-    this.#batch = [];
-    this.#waiting = [];
-    this.#writing = true;
-    this.#inFlight = waiting;
-    const input = frames.length === 1 ? frames[0]! : Buffer.concat(frames);
-    this.#inflate.write(input, (err) => {
-      this.#writing = false;
-      this.#inFlight = [];
-      if (err || this.#error) return this.#fail(err ?? this.#error!, waiting);
-      try {
-        this.#settle(waiting);
-      } catch (cut) {
-        return this.#fail(cut as Error, waiting);
-      }
-      this.#write();
-    });
+  #throwClosed(): never {
+    this.#pending = [];
+    throw this.#inflate.errored ?? new Error('zlib-stream: the inflate stream is closed');
   }
+}
 
-  /** Hands each payload of the inflated text to the frame that completed it. */
-  #settle(waiting: Waiting[]): void {
-    const inflated = this.#out.length === 1 ? this.#out[0]!.toString() : Buffer.concat(this.#out).toString();
-    this.#out = [];
-    let closing = 0;
-    for (const w of waiting) if (w.complete) closing++;
-    let payloads: string[];
-    if (closing === 1 && waiting.at(-1)!.complete) {
-      // The usual case: one payload ends with this batch, no need to cut.
-      payloads = [this.#carry + inflated];
-      this.#carry = '';
-    } else {
-      const cut = cutPayloads(this.#carry + inflated, closing, waiting.at(-1)!.complete);
-      payloads = cut.payloads;
-      this.#carry = cut.rest;
-    }
-    let next = 0;
-    for (const w of waiting) w.resolve(w.complete ? payloads[next++]! : null);
-  }
-
-  #fail(err: Error, waiting: Waiting[] = []): void {
-    this.#error ??= err;
-    for (const w of new Set([...waiting, ...this.#inFlight, ...this.#waiting])) w.reject(this.#error);
-    this.#waiting = [];
-    this.#inFlight = [];
-    this.#batch = [];
-  }
+function decode(bytes: Buffer): string {
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
 }
