@@ -8,11 +8,14 @@
 // (BENCH_PIN=0 turns pinning off); the load generator and the upstream share the other core, so the
 // proxy under test never competes with the traffic it serves. Each contender gets the same 64
 // keep-alive connections and 64 requests in flight; short slices in many rounds, the order rotated
-// every round, medians reported, so a busy moment of the machine hurts each side alike.
+// every round, medians reported, so a busy moment of the machine hurts each side alike. The spread
+// is reported too: each contender's slowest and fastest round, and shardwire's ratio to each other
+// contender taken round by round (neighbouring slices share the machine's conditions), with the
+// machine's load average before and after, since other work on the shared cores moves every figure.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +39,7 @@ const config = {
   rounds: isCI ? 3 : 8,
   latencySamples: isCI ? 200 : 500,
   pinned: pinCores(),
+  loadAverageBefore: loadavg().map((l) => Number(l.toFixed(2))),
 };
 let TOKEN = 'Bot MTExMTExMTExMTExMTExMTEx.GAbCdE.benchmarkbenchmarkbenchmarkbenchmark12';
 let simChannels;
@@ -166,9 +170,33 @@ try {
       samples[name].push(...(await latencies(pools[name], config.latencySamples)));
   }
   const median = (values) => percentile(values, 50);
+  const spreadOf = (perRound) =>
+    Object.fromEntries(
+      Object.entries(perRound).map(([n, v]) => [n, [Math.round(Math.min(...v)), Math.round(Math.max(...v))]]),
+    );
+  /** shardwire's figure over each other contender's, round by round: median, lowest, highest. */
+  const ratios = (perRound) =>
+    Object.fromEntries(
+      names
+        .filter((n) => n !== 'shardwire' && n !== BEFORE)
+        .map((n) => {
+          const each = perRound.shardwire.map((v, round) => v / perRound[n][round]);
+          return [n, [median(each), Math.min(...each), Math.max(...each)].map((r) => Number(r.toFixed(3)))];
+        }),
+    );
   const direct50 = percentile(samples.direct, 50);
   const direct99 = percentile(samples.direct, 99);
   const names = Object.keys(targets);
+  const spread = {
+    throughput: spreadOf(rates),
+    throughput_many_channels: spreadOf(ratesMany),
+    cpu_per_request: spreadOf(cpuPerRequest),
+  };
+  const roundRatios = {
+    throughput: ratios(rates),
+    throughput_many_channels: ratios(ratesMany),
+    cpu_per_request: ratios(cpuPerRequest),
+  };
   const metrics = [
     {
       metric: 'throughput',
@@ -230,9 +258,23 @@ try {
       delete m.values[BEFORE];
     }
   }
+  for (const m of metrics) {
+    if (!(m.metric in spread)) continue;
+    // Each contender's slowest and fastest round; shardwire's round-by-round ratio [median, min, max].
+    m.spread = spread[m.metric];
+    m.roundRatios = roundRatios[m.metric];
+    delete m.spread[BEFORE];
+    console.log(
+      `${m.metric}: shardwire / other, per round [median, min, max]: ${JSON.stringify(m.roundRatios)}`,
+    );
+  }
   report(
     'rest-proxy',
-    { ...config, ...(BEFORE in targets ? { before: process.env.BENCH_BEFORE } : {}) },
+    {
+      ...config,
+      loadAverageAfter: loadavg().map((l) => Number(l.toFixed(2))),
+      ...(BEFORE in targets ? { before: process.env.BENCH_BEFORE } : {}),
+    },
     metrics,
   );
   for (const client of Object.values(pools)) client.close();

@@ -92,11 +92,12 @@ export class Forwarder {
     const path = `${this.options.upstreamBasePath}${api.version}${api.path}${api.query}`;
 
     for (let attempt = 0; ; attempt++) {
-      const waitStart = clock.now();
       const wanted = { route, identity, signal: caller, deadline, retry: attempt > 0 };
       // A bucket with room and nobody ahead: the permit at once, without a promise.
       let permit = limiter.tryAcquire?.(wanted);
+      let waitedMs = 0;
       if (permit === undefined) {
+        const waitStart = clock.now();
         try {
           permit = await limiter.acquire(wanted);
         } catch (error) {
@@ -120,6 +121,7 @@ export class Forwarder {
           }
           throw error;
         }
+        waitedMs = clock.now() - waitStart;
       }
       // While it read the body or waited, a request ahead may have found the token revoked or the webhook gone.
       const late = this.options.guard?.check(route, identity);
@@ -127,7 +129,7 @@ export class Forwarder {
         permit.cancel();
         return this.#refuse(res, label, late);
       }
-      metrics.queueWait.observe((clock.now() - waitStart) / 1000);
+      metrics.queueWait.observe(waitedMs / 1000);
       const sentAt = clock.now();
       const replayable = body === undefined || Buffer.isBuffer(body);
       const decide = (status: number, answerHeaders: IncomingHttpHeaders): Decision => {
@@ -153,7 +155,7 @@ export class Forwarder {
           res,
           caller,
           decide,
-          () => permit.sent(), // on its connection: the next of its bucket may go
+          permit, // told when the request is on its connection: the next of its bucket may go
         );
         if (result.forwarded) return;
       } catch (error) {

@@ -5,6 +5,7 @@
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
+import type { Permit } from '../limiter/Limiter.js';
 import type { CallerSignal } from './callerSignal.js';
 import { downstreamHeaders } from './paths.js';
 
@@ -17,8 +18,8 @@ export interface CallResult {
 
 /**
  * Resolves once the answer is fully relayed or dropped; rejects only when the attempt failed before
- * any answer arrived (the caller then decides whether it may be sent again). `onWrite` is told when
- * the request is being written to its connection (once it has one).
+ * any answer arrived (the caller then decides whether it may be sent again). `permit.sent()` is
+ * called when the request is being written to its connection (once it has one).
  */
 export function callUpstream(
   upstream: Dispatcher,
@@ -26,7 +27,7 @@ export function callUpstream(
   res: ServerResponse,
   caller: CallerSignal,
   decide: (status: number, headers: IncomingHttpHeaders) => Decision,
-  onWrite: () => void,
+  permit: Pick<Permit, 'sent'>,
 ): Promise<CallResult> {
   return new Promise((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
@@ -39,7 +40,7 @@ export function callUpstream(
       onRequestStart(started) {
         controller = started;
         if (caller.aborted) started.abort(caller.reason as Error);
-        else onWrite();
+        else permit.sent();
       },
       onResponseStart(_controller, statusCode, headers) {
         if (statusCode < 200) return; // informational: the real answer follows
