@@ -3,6 +3,8 @@ import type { Clock, Timer } from '@shardwire/core';
 import { getOrCreate } from '../state/maps.js';
 import type { GatewaySession } from './session.js';
 
+const NONE: readonly GatewaySession[] = [];
+
 export class SessionRegistry {
   readonly #byId = new Map<string, GatewaySession>();
   /** botId → shardCount → shardId → sessions. */
@@ -30,9 +32,22 @@ export class SessionRegistry {
     getOrCreate(shards, shardId, () => new Set<GatewaySession>()).add(session);
   }
 
-  /** Sessions of `botId` on the shard that holds a guild with this `shardKey` (`guild_id >> 22`), for every shard count in use. */
-  *forGuild(botId: string, shardKey: number): Iterable<GatewaySession> {
-    for (const [count, shards] of this.#byShard.get(botId) ?? []) yield* shards.get(shardKey % count) ?? [];
+  /**
+   * Sessions of `botId` on the shard that holds a guild with this `shardKey` (`guild_id >> 22`), for
+   * every shard count in use. Not a generator: it runs for every dispatch, and almost always finds
+   * one shard count with one session, returned without copying.
+   */
+  forGuild(botId: string, shardKey: number): Iterable<GatewaySession> {
+    const counts = this.#byShard.get(botId);
+    if (!counts) return NONE;
+    if (counts.size === 1) {
+      const [count, shards] = counts.entries().next().value!;
+      return shards.get(shardKey % count) ?? NONE;
+    }
+    const out: GatewaySession[] = [];
+    for (const [count, shards] of counts)
+      for (const session of shards.get(shardKey % count) ?? NONE) out.push(session);
+    return out;
   }
 
   /** Sessions of `botId` with this shard id, whatever their shard count. */

@@ -42,6 +42,17 @@ export function makeUser(id: string, username: string, bot = false): APIUser {
   };
 }
 
+/**
+ * Values every record of a kind starts with, shared rather than allocated per record: a world of
+ * 100,000 guilds holds millions of roles and members. Frozen, since edits replace them, never mutate.
+ */
+const DEFAULT_ROLE_COLORS: APIRole['colors'] = Object.freeze({
+  primary_color: 0,
+  secondary_color: null,
+  tertiary_color: null,
+});
+const NO_ROLES = Object.freeze([]) as unknown as string[];
+
 export function makeRole(
   id: string,
   name: string,
@@ -53,7 +64,7 @@ export function makeRole(
     id,
     name,
     color: 0,
-    colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+    colors: DEFAULT_ROLE_COLORS,
     hoist: false,
     icon: null,
     unicode_emoji: null,
@@ -90,7 +101,7 @@ export function makeTextChannel(
   };
 }
 
-export function makeMember(userId: string, joinedAt: string, roles: string[] = []): MemberRecord {
+export function makeMember(userId: string, joinedAt: string, roles: string[] = NO_ROLES): MemberRecord {
   return {
     userId,
     member: {

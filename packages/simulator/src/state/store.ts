@@ -92,7 +92,6 @@ export class Store {
   addChannel(channel: ChannelRecord): void {
     this.channels.set(channel.id, channel);
     this.guilds.get(channel.guild_id)?.channelIds.add(channel.id);
-    this.#messages.set(channel.id, new MessageLog());
   }
 
   /** A thread: a channel for messages, listed in its guild's `threadIds` rather than `channelIds`. */
@@ -103,7 +102,6 @@ export class Store {
       guild.threadIds ??= new Set();
       guild.threadIds.add(thread.id);
     }
-    this.#messages.set(thread.id, new MessageLog());
   }
 
   isThread(channel: ChannelRecord): boolean {
@@ -129,8 +127,14 @@ export class Store {
     return [...guild.channelIds].map((id) => this.channels.get(id)!);
   }
 
+  /** The channel's messages; undefined for no channel. Made on first use: most channels of a large world never get one. */
   messages(channelId: string): MessageLog | undefined {
-    return this.#messages.get(channelId);
+    let log = this.#messages.get(channelId);
+    if (!log && this.channels.has(channelId)) {
+      log = new MessageLog();
+      this.#messages.set(channelId, log);
+    }
+    return log;
   }
 
   addRole(guild: GuildRecord, role: APIRole): void {

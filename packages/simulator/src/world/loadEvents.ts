@@ -60,6 +60,8 @@ export function buildLoadEvent(
   ids: SnowflakeGenerator,
   random: Random,
   nowMs: number,
+  /** `nowMs` as ISO 8601, made once per tick rather than per event. */
+  timestamp: string,
 ): unknown {
   const channelId = pick.channels[random.int(pick.channels.length)];
   const userId = pick.humans[random.int(pick.humans.length)];
@@ -72,17 +74,8 @@ export function buildLoadEvent(
     case 'MESSAGE_CREATE': {
       let content = WORDS[random.int(WORDS.length)]!;
       for (let i = random.int(12); i > 0; i--) content += ` ${WORDS[random.int(WORDS.length)]}`;
-      return {
-        ...makeMessage({
-          id: ids.next(),
-          channelId,
-          author: user,
-          content,
-          timestamp: new Date(nowMs).toISOString(),
-        }),
-        guild_id: guildId,
-        member,
-      };
+      const message = makeMessage({ id: ids.next(), channelId, author: user, content, timestamp });
+      return Object.assign(message, { guild_id: guildId, member });
     }
     case 'TYPING_START':
       return {

@@ -112,11 +112,12 @@ export class LoadGenerator {
     this.#owed += (elapsed * this.#status.eventsPerSecond) / 1000;
     const count = Math.floor(this.#owed);
     this.#owed -= count;
-    for (let i = 0; i < count; i++) this.#emitOne(now);
+    const timestamp = new Date(now).toISOString();
+    for (let i = 0; i < count; i++) this.#emitOne(now, timestamp);
     if (now >= end) this.stop();
   }
 
-  #emitOne(now: number): void {
+  #emitOne(now: number, timestamp: string): void {
     const guild = this.#guilds[this.random.int(this.#guilds.length)]!;
     if (!this.store.guilds.has(guild.guild.id)) return;
     let pick = this.#picks.get(guild.guild.id);
@@ -125,7 +126,7 @@ export class LoadGenerator {
       this.#picks.set(guild.guild.id, pick);
     }
     const kind = pickKind(this.#mix, this.#mixTotal, this.random.next());
-    const data = buildLoadEvent(kind, this.store, guild, pick, this.#ids, this.random, now);
+    const data = buildLoadEvent(kind, this.store, guild, pick, this.#ids, this.random, now, timestamp);
     if (data === undefined) return;
     this.#status.generated++;
     this.#status.byEvent[kind] = (this.#status.byEvent[kind] ?? 0) + 1;

@@ -31,6 +31,11 @@ export interface NewGuild {
   channels?: number;
   roles?: number;
   members?: number;
+  /**
+   * Existing users to make the members (the first owns the guild), instead of `members` new ones:
+   * a large world shares users across guilds, as Discord's users are in many guilds.
+   */
+  users?: APIUser[];
   /** Bot user ids; the default bot when absent. */
   bots?: string[];
 }
@@ -95,7 +100,9 @@ export class World {
   createGuild(input: NewGuild = {}): GuildRecord {
     const { store } = this;
     const id = this.ids.next();
-    const humans = Array.from({ length: Math.max(1, input.members ?? 5) }, () => this.createUser());
+    const humans = input.users?.length
+      ? input.users
+      : Array.from({ length: Math.max(1, input.members ?? 5) }, () => this.createUser());
     const owner = humans[0]!;
     const guild = makeGuild(id, input.name ?? guildName(this.random), owner.id, shardKeyOf(id));
     store.addGuild(guild);
@@ -111,7 +118,7 @@ export class World {
     guild.guild.system_channel_id = store.channelsOf(guild)[0]!.id;
     const joinedAt = this.now();
     humans.forEach((user, i) => {
-      const roles = roleIds.length > 0 && i % 2 === 1 ? [roleIds[i % roleIds.length]!] : [];
+      const roles = roleIds.length > 0 && i % 2 === 1 ? [roleIds[i % roleIds.length]!] : undefined;
       store.addMember(guild, makeMember(user.id, joinedAt, roles));
     });
     for (const botId of input.bots ?? [this.defaultBot.user.id]) this.addBotToGuild(guild, botId);
