@@ -6,6 +6,7 @@ import type { SessionRegistry } from '../gateway/sessionRegistry.js';
 import type { SessionStartLimits } from '../gateway/sessionStartLimit.js';
 import { Errors, fieldError, parseBody } from '../rest/errors.js';
 import { intParam, snowflakeParam } from '../rest/query.js';
+import { memberWithUser } from '../state/factories.js';
 import type { BotRecord, GuildRecord } from '../state/records.js';
 import type { ShardCounters, SimStats } from '../stats.js';
 import { isDm } from '../world/dms.js';
@@ -158,7 +159,7 @@ export function controlRoutes(app: FastifyInstance, options: ControlOptions): vo
     const guild = guildOr404(request.params.guild_id);
     const body = parseBody(newMemberSchema, request.body);
     const user = world.addMember(guild, body.username);
-    return reply.code(201).send({ ...guild.members.get(user.id)!.member, user });
+    return reply.code(201).send(memberWithUser(guild.members.get(user.id)!, user));
   });
 
   app.post<Id<'channel_id'>>('/_sim/channels/:channel_id/messages', async (request, reply) => {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '@shardwire/core';
 import { ChannelType } from 'discord-api-types/v10';
 import { FixedWindows } from '../rest/rateLimit/windows.js';
+import { memberWithUser } from '../state/factories.js';
 import type { Store } from '../state/store.js';
 import { type PresenceData, parsePresenceUpdate, parseVoiceStateUpdate } from './commands.js';
 import type { Dispatcher } from './dispatcher.js';
@@ -123,7 +124,7 @@ export class GuildCommands {
     const user = store.users.get(botId);
     dispatcher.toGuild(guildId, 'VOICE_STATE_UPDATE', {
       ...state,
-      ...(member && user ? { member: { ...member.member, user } } : {}),
+      ...(member && user ? { member: memberWithUser(member, user) } : {}),
     });
     if (channelId !== null)
       session.dispatch('VOICE_SERVER_UPDATE', {

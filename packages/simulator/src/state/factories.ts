@@ -102,26 +102,29 @@ export function makeTextChannel(
 }
 
 export function makeMember(userId: string, joinedAt: string, roles: string[] = NO_ROLES): MemberRecord {
+  return { userId, roles, joinedAt };
+}
+
+/** Discord's member object (without `user`) from a packed record. */
+export function memberJson(record: MemberRecord): Omit<APIGuildMember, 'user'> {
   return {
-    userId,
-    member: {
-      nick: null,
-      avatar: null,
-      banner: null,
-      roles,
-      joined_at: joinedAt,
-      premium_since: null,
-      deaf: false,
-      mute: false,
-      flags: NO_FLAGS,
-      pending: false,
-      communication_disabled_until: null,
-    },
+    nick: null,
+    avatar: null,
+    banner: null,
+    roles: record.roles,
+    joined_at: record.joinedAt,
+    premium_since: null,
+    deaf: false,
+    mute: false,
+    flags: NO_FLAGS,
+    pending: false,
+    communication_disabled_until: null,
+    ...record.changed,
   };
 }
 
 export function memberWithUser(record: MemberRecord, user: APIUser): APIGuildMember {
-  return { ...record.member, user };
+  return { ...memberJson(record), user };
 }
 
 export function makeGuild(id: string, name: string, ownerId: string, shardKey: number): GuildRecord {

@@ -22,9 +22,17 @@ export interface BotRecord {
 /** A guild channel; this simulator models text channels (type 0), categories (4) and voice (2). */
 export type ChannelRecord = APITextChannel & { guild_id: string };
 
+/**
+ * A guild member, packed: a world of 100,000 guilds holds 5,000,000 of them. Only the roles, the
+ * join time and the fields changed from Discord's defaults are stored; `memberJson` (factories.ts)
+ * makes the Discord object when one is sent.
+ */
 export interface MemberRecord {
   userId: string;
-  member: Omit<APIGuildMember, 'user'>;
+  roles: string[];
+  joinedAt: string;
+  /** Fields set away from their defaults (`nick`, ...); absent while there are none. */
+  changed?: Partial<Omit<APIGuildMember, 'user' | 'roles' | 'joined_at'>>;
 }
 
 export interface GuildRecord {

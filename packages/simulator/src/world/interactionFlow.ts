@@ -1,6 +1,7 @@
 /** The life of an interaction: its payload, delivery (gateway or signed HTTP), the first answer and its messages. */
 import type { APIEmbed } from 'discord-api-types/v10';
 import { DiscordHttpError } from '../rest/errors.js';
+import { memberWithUser } from '../state/factories.js';
 import type { BotRecord, MessageRecord } from '../state/records.js';
 import { INTERACTION_DEADLINE_MS, type InteractionRecord, signInteraction } from './interactions.js';
 import { createMessage, editMessage } from './messages.js';
@@ -46,7 +47,7 @@ export function interactionPayload(world: World, record: InteractionRecord) {
       name: record.channel.name,
       guild_id: record.channel.guild_id,
     },
-    member: member ? { ...member.member, user: record.user, permissions: '2248473465835073' } : undefined,
+    member: member ? { ...memberWithUser(member, record.user), permissions: '2248473465835073' } : undefined,
     token: record.token,
     version: 1,
     app_permissions: '2248473465835073',

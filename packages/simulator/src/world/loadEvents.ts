@@ -1,6 +1,6 @@
 /** Realistic dispatch payloads for synthetic load: messages, typing, reactions, presences in a guild. */
 import type { SnowflakeGenerator } from '@shardwire/core';
-import { makeMessage } from '../state/factories.js';
+import { makeMessage, memberJson, memberWithUser } from '../state/factories.js';
 import type { Random } from '../state/random.js';
 import type { GuildRecord } from '../state/records.js';
 import type { Store } from '../state/store.js';
@@ -67,15 +67,15 @@ export function buildLoadEvent(
   const userId = pick.humans[random.int(pick.humans.length)];
   if (channelId === undefined || userId === undefined) return undefined;
   const user = store.users.get(userId);
-  const member = guild.members.get(userId)?.member;
-  if (!user || !member) return undefined;
+  const record = guild.members.get(userId);
+  if (!user || !record) return undefined;
   const guildId = guild.guild.id;
   switch (kind) {
     case 'MESSAGE_CREATE': {
       let content = WORDS[random.int(WORDS.length)]!;
       for (let i = random.int(12); i > 0; i--) content += ` ${WORDS[random.int(WORDS.length)]}`;
       const message = makeMessage({ id: ids.next(), channelId, author: user, content, timestamp });
-      return Object.assign(message, { guild_id: guildId, member });
+      return Object.assign(message, { guild_id: guildId, member: memberJson(record) });
     }
     case 'TYPING_START':
       return {
@@ -83,7 +83,7 @@ export function buildLoadEvent(
         guild_id: guildId,
         user_id: userId,
         timestamp: Math.floor(nowMs / 1000),
-        member: { ...member, user },
+        member: memberWithUser(record, user),
       };
     case 'MESSAGE_REACTION_ADD':
       return {
@@ -91,7 +91,7 @@ export function buildLoadEvent(
         channel_id: channelId,
         message_id: ids.next(),
         guild_id: guildId,
-        member: { ...member, user },
+        member: memberWithUser(record, user),
         emoji: { id: null, name: EMOJIS[random.int(EMOJIS.length)] },
         burst: false,
         type: 0,

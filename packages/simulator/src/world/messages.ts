@@ -1,7 +1,7 @@
 /** Creating, editing and deleting messages, each dispatched to the guild's bots. */
 import { snowflakeTimestamp } from '@shardwire/core';
 import type { APIAttachment, APIEmbed, APIMessage, APIUser } from 'discord-api-types/v10';
-import { makeMessage } from '../state/factories.js';
+import { makeMessage, memberJson } from '../state/factories.js';
 import type { ChannelRecord, MessageRecord, StoredFile } from '../state/records.js';
 import { isDm } from './dms.js';
 import type { World } from './world.js';
@@ -138,14 +138,15 @@ function dispatchInChannel(
 
 function gatewayMessage(world: World, channel: ChannelRecord, message: APIMessage) {
   const guild = world.store.guilds.get(channel.guild_id);
-  const member = guild?.members.get(message.author.id)?.member;
+  const author = guild?.members.get(message.author.id);
+  const member = author && memberJson(author);
   return {
     ...message,
     guild_id: channel.guild_id,
     ...(member ? { member } : {}),
     mentions: message.mentions.map((user) => {
-      const mentioned = guild?.members.get(user.id)?.member;
-      return mentioned ? { ...user, member: mentioned } : user;
+      const mentioned = guild?.members.get(user.id);
+      return mentioned ? { ...user, member: memberJson(mentioned) } : user;
     }),
   };
 }

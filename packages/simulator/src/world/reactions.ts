@@ -1,5 +1,6 @@
 /** Reactions and pins on messages, with their dispatches. */
 import type { APIMessage } from 'discord-api-types/v10';
+import { memberWithUser } from '../state/factories.js';
 import type { ChannelRecord, MessageRecord } from '../state/records.js';
 import type { World } from './world.js';
 
@@ -71,7 +72,7 @@ export function addReaction(
   const user = world.store.users.get(userId);
   world.dispatcher.toGuild(channel.guild_id, 'MESSAGE_REACTION_ADD', {
     ...event(channel, record, userId, emoji),
-    ...(member && user ? { member: { ...member.member, user } } : {}),
+    ...(member && user ? { member: memberWithUser(member, user) } : {}),
     message_author_id: record.message.author.id,
   });
   return true;

@@ -235,8 +235,7 @@ export class World {
 
   deleteRole(guild: GuildRecord, roleId: string): void {
     guild.roles.delete(roleId);
-    for (const member of guild.members.values())
-      member.member.roles = member.member.roles.filter((r) => r !== roleId);
+    for (const member of guild.members.values()) member.roles = member.roles.filter((r) => r !== roleId);
     this.dispatcher.toGuild(guild.guild.id, 'GUILD_ROLE_DELETE', {
       guild_id: guild.guild.id,
       role_id: roleId,
@@ -258,7 +257,9 @@ export class World {
     const member = guild.members.get(userId);
     const user = this.store.users.get(userId);
     if (!member || !user) return;
-    Object.assign(member.member, stripUndefined(patch));
+    const { roles, ...changed } = stripUndefined(patch);
+    if (roles) member.roles = roles;
+    if (Object.keys(changed).length > 0) member.changed = { ...member.changed, ...changed };
     this.dispatcher.toGuild(guild.guild.id, 'GUILD_MEMBER_UPDATE', {
       ...memberWithUser(member, user),
       guild_id: guild.guild.id,

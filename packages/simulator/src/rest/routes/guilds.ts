@@ -154,7 +154,7 @@ export function guildRoutes(app: FastifyInstance, ctx: RestContext): void {
       const member = guild.members.get(request.params.user_id);
       if (!member) throw Errors.unknownMember();
       if (!guild.roles.has(request.params.role_id)) throw Errors.unknownRole();
-      const roles = new Set(member.member.roles);
+      const roles = new Set(member.roles);
       if (add) roles.add(request.params.role_id);
       else roles.delete(request.params.role_id);
       world.updateMember(guild, request.params.user_id, { roles: [...roles] });

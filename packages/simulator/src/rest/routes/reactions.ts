@@ -1,5 +1,6 @@
 /** Reactions, pins and typing on channel messages. */
 import type { FastifyInstance } from 'fastify';
+import { memberWithUser } from '../../state/factories.js';
 import {
   addReaction,
   parseEmoji,
@@ -120,7 +121,7 @@ export function reactionRoutes(app: FastifyInstance, ctx: RestContext): void {
       guild_id: channel.guild_id,
       user_id: bot.user.id,
       timestamp: Math.floor(world.clock.now() / 1000),
-      ...(member ? { member: { ...member.member, user: bot.user } } : {}),
+      ...(member ? { member: memberWithUser(member, bot.user) } : {}),
     });
     return reply.code(204).send();
   });

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { applicationFlags } from '../../gateway/payloads.js';
+import { memberWithUser } from '../../state/factories.js';
 import { compareIds } from '../../state/ids.js';
 import type { BotRecord } from '../../state/records.js';
 import { dmJson, openDm } from '../../world/dms.js';
@@ -116,7 +117,7 @@ export function userRoutes(app: FastifyInstance, ctx: RestContext): void {
   app.get<{ Params: Params<'guild_id'> }>('/users/@me/guilds/:guild_id/member', async (request) => {
     const bot = botOf(request);
     const guild = guildFor(ctx.world, bot, request.params.guild_id);
-    return { ...guild.members.get(bot.user.id)!.member, user: bot.user };
+    return memberWithUser(guild.members.get(bot.user.id)!, bot.user);
   });
 
   app.delete<{ Params: Params<'guild_id'> }>('/users/@me/guilds/:guild_id', async (request, reply) => {
