@@ -49,6 +49,11 @@ export class MemoryLimiter implements Limiter {
   readonly #onHashLearned: ((bucketRoute: string, hash: string) => void) | undefined;
   readonly #hashes: Map<string, string>;
   readonly #buckets = new Map<string, Bucket>();
+  /**
+   * The bucket a route (a cached `Route` object, as the proxy keeps them) last went to, for which
+   * identity and learned hash: the same request again skips building and hashing its key.
+   */
+  readonly #lastBucket = new WeakMap<Route, { identity: string; hash: string | undefined; bucket: Bucket }>();
   readonly #gate: LimiterGate | undefined;
   readonly #onGateError: (error: unknown) => void;
   readonly #globalLimit: (identity: string) => number;
@@ -156,11 +161,19 @@ export class MemoryLimiter implements Limiter {
   /** The request's bucket (made if new), marked as used now. */
   #touch(options: AcquireOptions, now: number): Bucket {
     this.#maybeSweep(now);
-    const key = this.#keyOf(options.route, options.identity);
-    let bucket = this.#buckets.get(key);
-    if (!bucket) {
-      bucket = new Bucket(key);
-      this.#buckets.set(key, bucket);
+    const { route, identity } = options;
+    const hash = this.#hashes.get(route.bucketRoute);
+    const last = this.#lastBucket.get(route);
+    let bucket = last?.identity === identity && last.hash === hash ? last.bucket : undefined;
+    // Still the bucket its key names (not swept, not merged into another)?
+    if (bucket === undefined || this.#buckets.get(bucket.key) !== bucket) {
+      const key = this.#keyOf(route, identity);
+      bucket = this.#buckets.get(key);
+      if (!bucket) {
+        bucket = new Bucket(key);
+        this.#buckets.set(key, bucket);
+      }
+      this.#lastBucket.set(route, { identity, hash, bucket });
     }
     bucket.lastUsed = now;
     return bucket;

@@ -18,7 +18,10 @@ import type { Limiter } from '../limiter/Limiter.js';
 import { MemoryLimiter } from '../limiter/MemoryLimiter.js';
 import { Forwarder, ProxyHeaders, type RequestGuard } from './forward.js';
 import { createProxyMetrics } from './metrics.js';
-import { parseApiPath } from './paths.js';
+import { type ApiPath, parseApiPath } from './paths.js';
+
+/** URLs whose parse is remembered: a bot keeps using the same few (its channels, guilds). */
+const API_PATH_CACHE_SIZE = 10_000;
 
 export interface RestProxyOptions {
   /** Where Discord is: `https://discord.com/api` (default), or the simulator's `/api`. */
@@ -49,6 +52,7 @@ export class RestProxy {
   readonly #logger: Logger;
   readonly #health: RestProxyOptions['health'];
   readonly #identities = new Map<string, string>();
+  readonly #apiPaths = new Map<string, ApiPath | undefined>();
 
   constructor(options: RestProxyOptions = {}) {
     const upstream = new URL(options.upstreamUrl ?? 'https://discord.com/api');
@@ -112,7 +116,7 @@ export class RestProxy {
       void this.#ops(url, res);
       return;
     }
-    const api = parseApiPath(url);
+    const api = this.#apiPathOf(url);
     if (!api) {
       plain(res, 404, { message: '404: Not Found', code: 0 });
       return;
@@ -137,6 +141,17 @@ export class RestProxy {
     }
     const health = (await this.#health?.()) ?? { ok: true };
     plain(res, health.ok ? 200 : 503, { ...health, limiter: this.limiter.stats() });
+  }
+
+  /** `parseApiPath`, remembered: its parts are then the same strings each time, cheap to look up by. */
+  #apiPathOf(url: string): ApiPath | undefined {
+    let api = this.#apiPaths.get(url);
+    if (api === undefined && !this.#apiPaths.has(url)) {
+      if (this.#apiPaths.size >= API_PATH_CACHE_SIZE) this.#apiPaths.clear();
+      api = parseApiPath(url);
+      this.#apiPaths.set(url, api);
+    }
+    return api;
   }
 
   #secretMatches(value: string | string[] | undefined): boolean {

@@ -58,7 +58,9 @@ const NO_BODY = new Set(['GET', 'HEAD']);
 const ROUTE_CACHE_SIZE = 10_000;
 
 export class Forwarder {
-  readonly #routes = new Map<string, Route>();
+  /** By method, then path. */
+  readonly #routes = new Map<string, Map<string, Route>>();
+  #cachedRoutes = 0;
 
   constructor(private readonly options: ForwarderOptions) {}
 
@@ -179,12 +181,21 @@ export class Forwarder {
    */
   #routeOf(method: string, path: string): Route {
     if (method === 'DELETE') return routeOf(method, path, this.options.clock.now());
-    const key = method + path;
-    let route = this.#routes.get(key);
+    let byPath = this.#routes.get(method);
+    if (byPath === undefined) {
+      byPath = new Map();
+      this.#routes.set(method, byPath);
+    }
+    let route = byPath.get(path);
     if (route === undefined) {
-      if (this.#routes.size >= ROUTE_CACHE_SIZE) this.#routes.clear();
+      if (this.#cachedRoutes >= ROUTE_CACHE_SIZE) {
+        this.#routes.clear();
+        this.#cachedRoutes = 0;
+        return routeOf(method, path);
+      }
       route = routeOf(method, path);
-      this.#routes.set(key, route);
+      byPath.set(path, route);
+      this.#cachedRoutes++;
     }
     return route;
   }
