@@ -40,10 +40,11 @@ const config = {
   measure: 'events per CPU-second of the client process (all its threads); median of rounds',
   pinning: pinning ? 'replay server on cpu 0, each client on cpu 1 (taskset)' : 'none',
   streams: {
-    shardwire: 'zlib-stream (one zlib context, Z_SYNC_FLUSH per payload), inflated with node:zlib',
+    shardwire:
+      "zlib-stream (one zlib context, Z_SYNC_FLUSH per payload), inflated with node:zlib; READY and GUILD_CREATE parsed (the cache applies them), MESSAGE_CREATE's d published as JSON text (JsonText) for the consumer to parse; the group keeps every envelope",
     'shardwire (json)': 'plain JSON text frames (compress unset), the stream discord.js gets',
     'shardwire (consumed)':
-      'zlib-stream as shardwire, and a consumer of the memory broker group takes every envelope (timed to the last one it sees) instead of the group keeping them all',
+      'zlib-stream as shardwire, and a consumer of the memory broker group takes every envelope, the broker parsing (and freezing) each d as it delivers it (timed to the last one it sees), instead of the group keeping them all',
     'discord.js':
       'plain JSON text frames: discord.js 14 (@discordjs/ws 1.x) inflates zlib-stream only with the native zlib-sync package, not installed, so it does not ask for compression',
     'limit:inflate+parse':

@@ -11,6 +11,7 @@ import type { IdentifyThrottler } from '../identify/IdentifyThrottler.js';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
 import { type CloseAction, classifyClose, ShardFatalError } from './closeCodes.js';
 import { type Compression, createInflater, type Inflater } from './compression/index.js';
+import { decodeText } from './compression/text.js';
 import { Heartbeat } from './heartbeat.js';
 import { decodePayload, guildIdOfText, type Payload } from './payload.js';
 import { SendLimiter } from './sendLimiter.js';
@@ -221,7 +222,7 @@ export class Shard extends EventEmitter<ShardEvents> {
           conn.inbox.push(err as Error);
         }
       } else {
-        conn.inbox.push(data.toString());
+        conn.inbox.push(decodeText(data));
       }
       const max = this.#options.maxInbox ?? 10_000;
       if (!conn.paused && conn.inbox.length >= max) {

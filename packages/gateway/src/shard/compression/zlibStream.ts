@@ -1,7 +1,7 @@
 /** `compress=zlib-stream`: one zlib context per connection; a payload ends with the Z_SYNC_FLUSH suffix. */
-import { isAscii } from 'node:buffer';
 import { constants, createInflate, type Inflate } from 'node:zlib';
 import type { Inflater } from './Inflater.js';
+import { decodeText } from './text.js';
 
 const SUFFIX = [0x00, 0x00, 0xff, 0xff] as const;
 
@@ -38,8 +38,7 @@ const OUTPUT_BYTES = 64 * 1024;
  * large-object threshold (a slow allocation each) and cutting those into payloads. node:zlib has
  * no public synchronous streaming inflate, so this drives the stream's native handle the way
  * `zlib.inflateSync` does (`writeSync`, `_writeState`); an error in the stream destroys the
- * Inflate synchronously and is thrown here. A payload is decoded on its own (Latin-1 when it is
- * ASCII, which is a plain copy), so each string is small.
+ * Inflate synchronously and is thrown here. A payload is decoded on its own, so each string is small.
  */
 export class ZlibStreamInflater implements Inflater {
   readonly #inflate: Inflate;
@@ -87,11 +86,11 @@ export class ZlibStreamInflater implements Inflater {
       if (produced > 0) this.#pending.push(Buffer.from(output.subarray(0, produced)));
       return null;
     }
-    if (this.#pending.length === 0) return decode(output.subarray(0, produced));
+    if (this.#pending.length === 0) return decodeText(output.subarray(0, produced));
     this.#pending.push(output.subarray(0, produced));
     const whole = Buffer.concat(this.#pending);
     this.#pending = [];
-    return decode(whole);
+    return decodeText(whole);
   }
 
   close(): void {
@@ -103,8 +102,4 @@ export class ZlibStreamInflater implements Inflater {
     this.#pending = [];
     throw this.#inflate.errored ?? new Error('zlib-stream: the inflate stream is closed');
   }
-}
-
-function decode(bytes: Buffer): string {
-  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
 }
