@@ -107,7 +107,7 @@ export function makeMember(userId: string, joinedAt: string, roles: string[] = N
 
 /** Discord's member object (without `user`) from a packed record. */
 export function memberJson(record: MemberRecord): Omit<APIGuildMember, 'user'> {
-  return {
+  const member = {
     nick: null,
     avatar: null,
     banner: null,
@@ -119,12 +119,14 @@ export function memberJson(record: MemberRecord): Omit<APIGuildMember, 'user'> {
     flags: NO_FLAGS,
     pending: false,
     communication_disabled_until: null,
-    ...record.changed,
   };
+  return record.changed ? Object.assign(member, record.changed) : member;
 }
 
 export function memberWithUser(record: MemberRecord, user: APIUser): APIGuildMember {
-  return { ...memberJson(record), user };
+  const member = memberJson(record) as APIGuildMember;
+  member.user = user;
+  return member;
 }
 
 export function makeGuild(id: string, name: string, ownerId: string, shardKey: number): GuildRecord {

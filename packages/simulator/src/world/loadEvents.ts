@@ -39,16 +39,14 @@ const WORDS = [
 const EMOJIS = ['👍', '🔥', '😂', '🎉', '❤️'];
 const STATUSES = ['online', 'idle', 'dnd'] as const;
 
-/** The ids of a guild's channels and human members, cached per guild (guilds rarely change during a load). */
-export interface GuildPick {
-  channels: string[];
-  humans: string[];
-}
-
-export function guildPick(store: Store, guild: GuildRecord): GuildPick {
-  const humans: string[] = [];
-  for (const id of guild.members.keys()) if (!store.users.get(id)?.bot) humans.push(id);
-  return { channels: [...guild.channelIds], humans };
+/** The `index`-th value of `values`, skipping those in `skip`; walked, as Maps and Sets have no index. */
+function nth(values: Iterable<string>, index: number, skip?: ReadonlySet<string>): string | undefined {
+  let at = 0;
+  for (const value of values) {
+    if (skip?.has(value)) continue;
+    if (at++ === index) return value;
+  }
+  return undefined;
 }
 
 /** One event's data for `guild`, or undefined when the guild has no channel or member to use. */
@@ -56,15 +54,16 @@ export function buildLoadEvent(
   kind: LoadEvent,
   store: Store,
   guild: GuildRecord,
-  pick: GuildPick,
   ids: SnowflakeGenerator,
   random: Random,
   nowMs: number,
   /** `nowMs` as ISO 8601, made once per tick rather than per event. */
   timestamp: string,
 ): unknown {
-  const channelId = pick.channels[random.int(pick.channels.length)];
-  const userId = pick.humans[random.int(pick.humans.length)];
+  // Picked by walking the guild's own Set and Map: no per-guild arrays to build or keep (a load
+  // reaches every one of 100,000 guilds), and bots (always members) are skipped without a user lookup.
+  const channelId = nth(guild.channelIds, random.int(guild.channelIds.size));
+  const userId = nth(guild.members.keys(), random.int(guild.members.size - guild.botIds.size), guild.botIds);
   if (channelId === undefined || userId === undefined) return undefined;
   const user = store.users.get(userId);
   const record = guild.members.get(userId);

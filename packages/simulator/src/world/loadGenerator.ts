@@ -8,14 +8,7 @@ import type { GatewaySession } from '../gateway/session.js';
 import type { Random } from '../state/random.js';
 import type { GuildRecord } from '../state/records.js';
 import type { Store } from '../state/store.js';
-import {
-  buildLoadEvent,
-  DEFAULT_MIX,
-  type GuildPick,
-  guildPick,
-  type LoadEvent,
-  pickKind,
-} from './loadEvents.js';
+import { buildLoadEvent, DEFAULT_MIX, type LoadEvent, pickKind } from './loadEvents.js';
 
 export interface LoadRequest {
   eventsPerSecond: number;
@@ -42,7 +35,6 @@ export class LoadGenerator {
   readonly #ids: SnowflakeGenerator;
   #timer: ReturnType<typeof setInterval> | undefined;
   #guilds: GuildRecord[] = [];
-  readonly #picks = new Map<string, GuildPick>();
   #mix: [LoadEvent, number][] = [];
   #mixTotal = 0;
   #status: LoadStatus = {
@@ -77,7 +69,6 @@ export class LoadGenerator {
     this.#mix = Object.entries(mix).filter(([, w]) => w > 0) as [LoadEvent, number][];
     this.#mixTotal = this.#mix.reduce((sum, [, w]) => sum + w, 0);
     this.#guilds = [...this.store.guilds.values()].filter((g) => g.botIds.size > 0);
-    this.#picks.clear();
     const now = this.clock.now();
     this.#status = {
       running: this.#guilds.length > 0 && this.#mixTotal > 0,
@@ -120,13 +111,8 @@ export class LoadGenerator {
   #emitOne(now: number, timestamp: string): void {
     const guild = this.#guilds[this.random.int(this.#guilds.length)]!;
     if (!this.store.guilds.has(guild.guild.id)) return;
-    let pick = this.#picks.get(guild.guild.id);
-    if (!pick) {
-      pick = guildPick(this.store, guild);
-      this.#picks.set(guild.guild.id, pick);
-    }
     const kind = pickKind(this.#mix, this.#mixTotal, this.random.next());
-    const data = buildLoadEvent(kind, this.store, guild, pick, this.#ids, this.random, now, timestamp);
+    const data = buildLoadEvent(kind, this.store, guild, this.#ids, this.random, now, timestamp);
     if (data === undefined) return;
     this.#status.generated++;
     this.#status.byEvent[kind] = (this.#status.byEvent[kind] ?? 0) + 1;
