@@ -135,7 +135,9 @@ describe.skipIf(!REDIS_URL)('three rest-proxies in front of the simulator', () =
     const outcomes: Promise<number | 'cut'>[] = [];
     for (let n = 0; n < total; n++) {
       outcomes.push(post(through[n % through.length]!, channel, n));
-      await expect.poll(async () => Number(await redis.hget(seq, 'seq')), { interval: 1 }).toBe(n + 1);
+      await expect
+        .poll(async () => Number(await redis.hget(seq, 'seq')), { interval: 1, timeout: 5_000 })
+        .toBe(n + 1);
     }
     return outcomes;
   }
