@@ -179,6 +179,16 @@ describe.skipIf(!REDIS_URL)('RedisGate (two instances, one Redis)', () => {
     expect((await a.reserve(ask('k3', { globalLimit: 1, exempt: true }))).globalSlot).toBeUndefined();
   });
 
+  it('a ticket behind another waits for the global places too, not a short poll', async () => {
+    const first = await a.reserve(ask('k1', { globalLimit: 1 }));
+    a.update('k1', ID, { ticket: first.ticket, epoch: 0, unlimited: true, globalSlot: first.globalSlot! });
+    await settle();
+    const head = await a.reserve(ask('k2', { globalLimit: 1 }));
+    const behind = await b.reserve(ask('k2', { globalLimit: 1 }));
+    expect(head.waitMs).toBeGreaterThan(GLOBAL_WINDOW_MS - 100);
+    expect(behind.waitMs).toBeGreaterThan(GLOBAL_WINDOW_MS - 100);
+  });
+
   it('a global 429 holds every bucket of the identity', async () => {
     const first = await a.reserve(ask('k'));
     a.update('k', ID, { ticket: first.ticket, epoch: 0, globalBlockedMs: 5_000 });

@@ -105,12 +105,8 @@ elseif limit >= 0 then
     return { math.max(1, reset - now), epoch, '', ticket }
   end
 end
-local unsent = redis.call('HMGET', KEYS[1], 'unsent', 'unsentAt', 'unsentBy')
-if head ~= ticket or (unsent[1] and unsent[3] ~= ARGV[11] and now - tonumber(unsent[2]) < tonumber(ARGV[10])) then
-  save()
-  return { tonumber(ARGV[9]), epoch, '', ticket }
-end
-local slot = ''
+-- The identity's global places: every ticket of a bucket waits for them alike, first or not.
+local count = 0
 if ARGV[2] == '0' then
   local gblock = redis.call('PTTL', KEYS[3])
   if gblock > 0 then
@@ -119,7 +115,7 @@ if ARGV[2] == '0' then
   end
   local cut = now - tonumber(ARGV[4])
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', cut)
-  local count = redis.call('ZCARD', KEYS[2])
+  count = redis.call('ZCARD', KEYS[2])
   if count >= tonumber(ARGV[1]) then
     local oldest = tonumber(redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2])
     save()
@@ -127,6 +123,14 @@ if ARGV[2] == '0' then
     if oldest > now then return { 25, epoch, '', ticket } end
     return { math.max(1, oldest - cut), epoch, '', ticket }
   end
+end
+local unsent = redis.call('HMGET', KEYS[1], 'unsent', 'unsentAt', 'unsentBy')
+if head ~= ticket or (unsent[1] and unsent[3] ~= ARGV[11] and now - tonumber(unsent[2]) < tonumber(ARGV[10])) then
+  save()
+  return { tonumber(ARGV[9]), epoch, '', ticket }
+end
+local slot = ''
+if ARGV[2] == '0' then
   slot = now .. ':' .. count
   local hold = tonumber(ARGV[5])
   redis.call('ZADD', KEYS[2], now + hold, slot)
