@@ -19,6 +19,8 @@ const server = fork(join(here, 'server.mjs'), [], {
   env: { ...process.env, SCALE_GUILDS: String(GUILDS) },
   execArgv: [
     '--max-old-space-size=12288',
+    // Extra V8 flags for the simulator process (e.g. `--max-semi-space-size=64`), for experiments.
+    ...(process.env.SCALE_NODE_FLAGS ? process.env.SCALE_NODE_FLAGS.split(' ') : []),
     ...(process.env.SCALE_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SCALE_PROFILE}`] : []),
   ],
   stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
