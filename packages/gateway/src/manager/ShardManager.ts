@@ -25,13 +25,13 @@ import { GatewayMetrics } from '../metrics.js';
 import { ShardPipeline } from '../publish/ShardPipeline.js';
 import { DiskSpool } from '../publish/spool/DiskSpool.js';
 import { ReshardMetrics } from '../reshard/metrics.js';
-import { DEFAULT_PARTITIONS, withPartitions } from '../reshard/partition.js';
+import { DEFAULT_PARTITIONS } from '../reshard/partition.js';
 import { Checkpoint } from '../sessionStore/Checkpoint.js';
 import { MemorySessionStore } from '../sessionStore/MemorySessionStore.js';
 import type { SessionStore } from '../sessionStore/SessionStore.js';
 import type { ShardFatalError } from '../shard/closeCodes.js';
 import type { Compression } from '../shard/compression/index.js';
-import { type Dispatch, Shard, type ShardOptions, type ShardStatus } from '../shard/shard.js';
+import { Shard, type ShardOptions, type ShardStatus } from '../shard/shard.js';
 import { formatProgress, identifyFloorMs, startupProgress } from './progress.js';
 import { Resharder, type ReshardHost, type ReshardResult } from './Resharder.js';
 
@@ -147,7 +147,6 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
   #gatewayUrl = '';
   /** The generation of the set that publishes (0 at start, +1 per reshard). */
   #generation = 0;
-  readonly #broker: Broker;
   readonly #resharder: Resharder;
   #reshardTimer: NodeJS.Timeout | undefined;
 
@@ -157,11 +156,15 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
     this.#clock = options.clock ?? systemClock;
     this.#store = options.sessionStore ?? new MemorySessionStore();
     const registry = options.metrics ?? new Registry();
-    this.metrics = new GatewayMetrics(registry);
+    this.metrics = GatewayMetrics.for(registry);
     this.reshardMetrics = new ReshardMetrics(registry, () => this.#resharder.overlap?.held ?? 0);
-    this.#broker = withPartitions(options.broker, options.partitions ?? DEFAULT_PARTITIONS);
     this.#resharder = new Resharder(this.#reshardHost());
     this.metrics.spoolSources.add(() => [...this.#owned].map(([id, o]) => [id, o.spool?.depthBytes ?? 0]));
+    this.metrics.inFlightSources.add(() => {
+      let total = 0;
+      for (const owned of this.#owned.values()) total += owned.pipeline.inFlight;
+      return total;
+    });
   }
 
   get botId(): string {
@@ -356,17 +359,15 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
     const pipeline = new ShardPipeline({
       bot: this.#botId,
       shard: id,
-      broker: this.#broker,
+      broker: this.#options.broker,
+      partitions: this.#options.partitions ?? DEFAULT_PARTITIONS,
       cache: this.#options.cache,
       clock: this.#clock,
       ...(spool ? { spool } : {}),
       ...(this.#options.publishTimeoutMs ? { publishTimeoutMs: this.#options.publishTimeoutMs } : {}),
       ...(this.#options.maxInFlight ? { maxInFlight: this.#options.maxInFlight } : {}),
       ...(logger ? { logger } : {}),
-      onPublished: (_dispatch, latencyMs) => {
-        this.metrics.publishLatency.observe(latencyMs);
-        this.metrics.inFlight.dec();
-      },
+      onPublished: (latencyMs) => this.metrics.publishLatency.observe(latencyMs),
       onConfirmed: (dispatch) => {
         const current = shard.session;
         // A confirm of an older session cannot be resumed any more; only the live one is stored,
@@ -397,16 +398,16 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
       keepAsText,
       ...this.#options.shardOptions,
       onDispatch: (dispatch) => {
-        this.metrics.events.inc({ type: dispatch.t });
+        this.metrics.countEvent(dispatch.t);
         const overlap = this.#resharder.overlap;
-        if (!overlap) return this.#publish(owned, dispatch);
+        if (!overlap) return owned.pipeline.push(dispatch);
         if (generation !== this.#resharder.generation) {
-          if (overlap.fromOld(dispatch)) return this.#publish(owned, dispatch);
+          if (overlap.fromOld(dispatch)) return owned.pipeline.push(dispatch);
           this.reshardMetrics.dropped.inc({ set: 'old' });
           return;
         }
         const decision = overlap.fromNew(dispatch);
-        if (decision === 'publish') return this.#publish(owned, dispatch);
+        if (decision === 'publish') return owned.pipeline.push(dispatch);
         // The new set's start (READY, snapshot GUILD_CREATEs) is dropped before the switch too.
         if (decision === 'drop' && overlap.switched) this.reshardMetrics.dropped.inc({ set: 'new' });
         if (decision === 'drop' || decision === 'hold') return;
@@ -421,11 +422,6 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
     }
     shard.connect();
     return owned;
-  }
-
-  #publish(owned: Owned, dispatch: Dispatch): void | Promise<void> {
-    this.metrics.inFlight.inc();
-    return owned.pipeline.push(dispatch);
   }
 
   /** Closes a set's command consumers, shards (sessions ended), pipelines and spools. */
@@ -456,7 +452,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
         return info;
       },
       startShard: (id, set) => this.#startShard(id, { ...set, resume: false }),
-      publish: (owned, dispatch) => this.#publish(owned, dispatch),
+      publish: (owned, dispatch) => owned.pipeline.push(dispatch),
       activate: async (set, count, generation) => {
         const old = [...this.#owned.values()];
         this.#generation = generation;

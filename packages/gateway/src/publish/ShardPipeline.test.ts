@@ -1,5 +1,6 @@
 import { type Envelope, guildIdOf, systemClock } from '@shardwire/core';
 import { describe, expect, it, vi } from 'vitest';
+import { partitionOf } from '../reshard/partition.js';
 import type { Dispatch } from '../shard/shard.js';
 import { FakeBroker, FakeCache } from '../testing/fakes.js';
 import { ShardPipeline, type ShardPipelineOptions } from './ShardPipeline.js';
@@ -23,6 +24,7 @@ function pipelineOver(broker: FakeBroker, extra: Partial<ShardPipelineOptions> =
   const confirmed: number[] = [];
   const pipeline = new ShardPipeline({
     bot: 'b',
+    partitions: 64,
     shard: 2,
     clock: systemClock,
     random: () => 0,
@@ -42,6 +44,7 @@ describe('ShardPipeline', () => {
     const rawCache = cache.asCache();
     const pipeline = new ShardPipeline({
       bot: 'bot1',
+      partitions: 64,
       shard: 2,
       clock: systemClock,
       broker: broker.asBroker(),
@@ -72,9 +75,23 @@ describe('ShardPipeline', () => {
         t: 'MESSAGE_CREATE',
         d: { guild_id: '77', id: '1' },
         guildId: '77',
+        partition: partitionOf('77', 64),
         receivedAt: 1001,
       },
     });
+  });
+
+  it('stamps the partition on envelopes with a guild only', async () => {
+    const broker = new FakeBroker();
+    const { pipeline } = pipelineOver(broker);
+    pipeline.push(dispatch(1, 'MESSAGE_CREATE', { guild_id: '175928847299117063', id: '1' }));
+    pipeline.push(dispatch(2, 'USER_UPDATE', { id: '5' }));
+    await pipeline.idle();
+    expect(broker.published.map((p) => [p.body.guildId, p.body.partition, p.partitionKey])).toEqual([
+      ['175928847299117063', Number((175928847299117063n >> 22n) % 64n), '175928847299117063'],
+      [undefined, undefined, undefined],
+    ]);
+    expect('partition' in broker.published[1]!.body).toBe(false);
   });
 
   it('reports only the contiguous confirmed prefix when confirms come out of order', async () => {
@@ -88,6 +105,7 @@ describe('ShardPipeline', () => {
     const confirmed: number[] = [];
     const pipeline = new ShardPipeline({
       bot: 'b',
+      partitions: 64,
       shard: 2,
       clock: systemClock,
       broker: broker.asBroker(),
@@ -127,6 +145,7 @@ describe('ShardPipeline', () => {
     broker.gate = () => gate;
     const pipeline = new ShardPipeline({
       bot: 'b',
+      partitions: 64,
       shard: 2,
       clock: systemClock,
       maxInFlight: 2,

@@ -7,9 +7,11 @@
  * pipeline switches to the spool, appends that envelope and every later one in order, and drains
  * the spool to the broker once it answers again, then goes back to publishing directly.
  */
-import { type Broker, JsonText } from '@shardwire/broker';
+import { type Broker, JsonText, type PublishOptions } from '@shardwire/broker';
 import type { Cache } from '@shardwire/cache';
 import { type Clock, type Envelope, envelopeId, eventRoutingKey, type Logger, sleep } from '@shardwire/core';
+import { perType } from '../memo.js';
+import { partitionOf } from '../reshard/partition.js';
 import { backoffDelay } from '../shard/backoff.js';
 import type { Dispatch } from '../shard/shard.js';
 import type { DiskSpool } from './spool/DiskSpool.js';
@@ -18,6 +20,8 @@ export interface ShardPipelineOptions {
   bot: string;
   shard: number;
   broker: Broker;
+  /** Stable partitions: envelopes with a guild carry `partitionOf(guildId, partitions)`. */
+  partitions: number;
   cache: Cache;
   clock: Clock;
   /** Envelopes applied or in flight before `push` asks the shard to wait. Default 1,024. */
@@ -25,7 +29,7 @@ export interface ShardPipelineOptions {
   /** The contiguous prefix of confirmed envelopes now ends at this dispatch. */
   onConfirmed?: (dispatch: Dispatch) => void;
   /** Publish confirm latency, per envelope. */
-  onPublished?: (envelope: Envelope, latencyMs: number) => void;
+  onPublished?: (latencyMs: number) => void;
   /** Where envelopes go while the broker is unreachable; without one, a failed publish is retried in place. */
   spool?: DiskSpool<Envelope>;
   /** A publish not confirmed within this time counts as failed (with a spool). Default 10,000 ms. */
@@ -43,7 +47,8 @@ interface Entry {
   state: EntryState;
 }
 
-export function toEnvelope(bot: string, dispatch: Dispatch): Envelope {
+/** The envelope of `dispatch`; one with a guild carries its partition (stamped here, once). */
+export function toEnvelope(bot: string, dispatch: Dispatch, partitions: number): Envelope {
   const { guildId } = dispatch;
   const envelope: Envelope = {
     id: envelopeId(bot, dispatch.shard, dispatch.sessionId, dispatch.seq),
@@ -54,8 +59,24 @@ export function toEnvelope(bot: string, dispatch: Dispatch): Envelope {
     d: dispatch.d,
     receivedAt: dispatch.receivedAt,
   };
-  if (guildId !== undefined) envelope.guildId = guildId;
+  if (guildId !== undefined) {
+    envelope.guildId = guildId;
+    envelope.partition = partitionOf(guildId, partitions);
+  }
   return envelope;
+}
+
+/**
+ * `eventRoutingKey(t)`, made once per dispatch type: the same string each time, whose hash the
+ * broker's route lookup has already computed, instead of a new concatenation per dispatch.
+ */
+const routingKeyOf = perType(eventRoutingKey);
+
+/** The broker's options for `envelope`: its id, and its guild as the partition key. */
+function publishOptions(envelope: Envelope): PublishOptions {
+  return envelope.guildId === undefined
+    ? { messageId: envelope.id }
+    : { messageId: envelope.id, partitionKey: envelope.guildId };
 }
 
 /**
@@ -105,7 +126,8 @@ export class ShardPipeline {
 
   /** Takes a dispatch; returns a promise only when the pipeline is full (the shard waits on it). */
   push(dispatch: Dispatch): void | Promise<void> {
-    const entry: Entry = { dispatch, envelope: toEnvelope(this.#options.bot, dispatch), state: 'pending' };
+    const { bot, partitions } = this.#options;
+    const entry: Entry = { dispatch, envelope: toEnvelope(bot, dispatch, partitions), state: 'pending' };
     this.#inFlight.push(entry);
     this.#toApply.push(entry);
     if (!this.#applying) void this.#applyLoop();
@@ -214,12 +236,8 @@ export class ShardPipeline {
 
   async #send(envelope: Envelope): Promise<void> {
     const { broker, clock, spool } = this.#options;
-    const options = {
-      messageId: envelope.id,
-      ...(envelope.guildId !== undefined ? { partitionKey: envelope.guildId } : {}),
-    };
     const started = clock.now();
-    const publishing = broker.publish(eventRoutingKey(envelope.t), envelope, options);
+    const publishing = broker.publish(routingKeyOf(envelope.t), envelope, publishOptions(envelope));
     if (spool) {
       const timeoutMs = this.#options.publishTimeoutMs ?? 10_000;
       let timer: NodeJS.Timeout | undefined;
@@ -235,7 +253,7 @@ export class ShardPipeline {
     } else {
       await publishing;
     }
-    this.#options.onPublished?.(envelope, clock.now() - started);
+    this.#options.onPublished?.(clock.now() - started);
   }
 
   /** Appends the front entry to the spool (entries bound for it go in push order, one at a time). */

@@ -5,6 +5,13 @@
  * which the consumer that reads it parses (twilight's gateway reads op/s/t the same way).
  */
 import { JsonText } from '@shardwire/broker';
+import { perType } from '../memo.js';
+
+/**
+ * One string per dispatch type: a type read from a payload's head is a slice of its text, which the
+ * envelope would keep (a retained object per envelope) and every type-keyed lookup would hash anew.
+ */
+const internType = perType((t) => t);
 
 export interface Payload {
   op: number;
@@ -60,8 +67,9 @@ export function readHead(text: string): PayloadHead | undefined {
     if (key === 't' && text.charCodeAt(at) === 34) {
       end = text.indexOf('"', at + 1);
       if (end === -1) return undefined;
-      t = text.slice(at + 1, end);
-      if (t.includes('\\')) return undefined;
+      const type = text.slice(at + 1, end);
+      if (type.includes('\\')) return undefined;
+      t = internType(type);
       end++;
     } else if (text.startsWith('null', at)) {
       if (key === 's') s = null;
