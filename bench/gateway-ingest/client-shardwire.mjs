@@ -2,15 +2,17 @@
 // BENCH_COMPRESSION=none), parse, update the memory cache, publish to the memory broker with a
 // confirm. argv: port, expected dispatches. With BENCH_CONSUMER=1 a consumer of the group takes every
 // envelope (as a bot's handler would, like discord.js's messageCreate listener) and the run ends
-// when it has seen the last one; otherwise the group keeps them all.
+// when it has seen the last one; with BENCH_KEEP=none no group is bound and envelopes are dropped
+// once published; otherwise the group keeps them all.
 import { benchManager } from './manager.mjs';
 import { startMeter } from './measure.mjs';
 
 const [port, expected] = process.argv.slice(2).map(Number);
-const { manager, broker, cache, close } = await benchManager(port, {
-  shardCount: 1,
-  compression: process.env.BENCH_COMPRESSION === 'none' ? null : 'zlib-stream',
-});
+const { manager, broker, cache, close } = await benchManager(
+  port,
+  { shardCount: 1, compression: process.env.BENCH_COMPRESSION === 'none' ? null : 'zlib-stream' },
+  { keep: process.env.BENCH_KEEP !== 'none' },
+);
 let published = 0;
 let meter;
 let done;

@@ -45,6 +45,8 @@ const config = {
     'shardwire (json)': 'plain JSON text frames (compress unset), the stream discord.js gets',
     'shardwire (consumed)':
       'zlib-stream as shardwire, and a consumer of the memory broker group takes every envelope, the broker parsing (and freezing) each d as it delivers it (timed to the last one it sees), instead of the group keeping them all',
+    'shardwire (not kept)':
+      'zlib-stream as shardwire, but no group is bound: each envelope is dropped once the memory broker has taken it, as it leaves the process with a network broker (AMQP, NATS), instead of 200,000 of them staying in the heap',
     'discord.js':
       'plain JSON text frames: discord.js 14 (@discordjs/ws 1.x) inflates zlib-stream only with the native zlib-sync package, not installed, so it does not ask for compression',
     'limit:inflate+parse':
@@ -96,6 +98,8 @@ try {
       run(join(here, 'client-shardwire.mjs'), clientArgs, { env: { BENCH_COMPRESSION: 'none' } }),
     'shardwire (consumed)': () =>
       run(join(here, 'client-shardwire.mjs'), clientArgs, { env: { BENCH_CONSUMER: '1' } }),
+    'shardwire (not kept)': () =>
+      run(join(here, 'client-shardwire.mjs'), clientArgs, { env: { BENCH_KEEP: 'none' } }),
     'discord.js': () => run(join(here, 'client-discordjs.mjs'), clientArgs),
     'limit:inflate+parse': () => run(join(here, 'floor.mjs'), [file]),
   };
@@ -140,6 +144,12 @@ try {
       unit: 'events/cpu-s',
       better: 'higher',
       values: { shardwire: values['shardwire (json)'], 'discord.js': values['discord.js'] },
+    },
+    {
+      metric: 'events_per_s_not_kept',
+      unit: 'events/cpu-s',
+      better: 'higher',
+      values: { shardwire: values['shardwire (not kept)'], 'discord.js': values['discord.js'] },
     },
     {
       metric: 'events_per_s_to_consumer',
