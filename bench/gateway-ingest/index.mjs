@@ -46,7 +46,7 @@ const config = {
     'shardwire (consumed)':
       'zlib-stream as shardwire, and a consumer of the memory broker group takes every envelope, the broker parsing (and freezing) each d as it delivers it (timed to the last one it sees), instead of the group keeping them all',
     'shardwire (not kept)':
-      'zlib-stream as shardwire, but no group is bound: each envelope is dropped once the memory broker has taken it, as it leaves the process with a network broker (AMQP, NATS), instead of 200,000 of them staying in the heap',
+      'zlib-stream as shardwire, but no group is bound: each envelope is dropped once the memory broker has taken it, so the heap does not hold 200,000 of them (with AMQP or NATS an envelope leaves the process once confirmed too, though those brokers also encode it, which this side does not)',
     'discord.js':
       'plain JSON text frames: discord.js 14 (@discordjs/ws 1.x) inflates zlib-stream only with the native zlib-sync package, not installed, so it does not ask for compression',
     'limit:inflate+parse':

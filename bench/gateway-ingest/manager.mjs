@@ -1,6 +1,6 @@
 // A ShardManager on the memory broker and memory cache, pointed at the replay server on `port`.
 // With `keep`, a group bound to every event keeps what is published; without, envelopes reach no
-// group and are dropped once published, as they leave the process with a network broker.
+// group and are dropped once published (the heap a network broker leaves, without its encoding).
 import { MemoryBroker } from '@shardwire/broker';
 import { createCache } from '@shardwire/cache';
 import { createLogger } from '@shardwire/core';
