@@ -3,6 +3,7 @@ import { describe } from 'vitest';
 import type { Broker } from '../Broker.js';
 import { runBrokerContract } from '../testing/contract.js';
 import { randomName } from '../testing/helpers.js';
+import { runJsonTextSuite } from '../testing/jsonTextSuite.js';
 import { runLossSuite } from '../testing/lossSuite.js';
 import { rabbitmq } from '../testing/servers.js';
 import { AmqpBroker } from './AmqpBroker.js';
@@ -51,6 +52,7 @@ async function cleanup(namespace: string): Promise<void> {
 
 describe.skipIf(!url)('AmqpBroker', () => {
   runBrokerContract('amqp', open, { cleanup });
+  runJsonTextSuite('amqp', open, cleanup);
 });
 
 // In the same file as the contract suite, so restarting RabbitMQ never runs beside it.

@@ -17,8 +17,8 @@ import { type BrokerMetrics, createBrokerMetrics } from '../metrics.js';
 import { validateName } from '../names.js';
 import { Partitioner } from '../partition.js';
 import { RpcBroker } from '../RpcBroker.js';
-import { encodeBody } from '../rpc.js';
 import { asPatterns, validateRoutingKey } from '../topic.js';
+import { wireJson } from '../wireJson.js';
 import { AmqpConnection } from './AmqpConnection.js';
 import { AmqpConsumer } from './AmqpConsumer.js';
 import { AmqpDeadLetters } from './AmqpDeadLetters.js';
@@ -97,7 +97,7 @@ export class AmqpBroker extends RpcBroker implements Broker {
     try {
       this.checkOpen();
       validateRoutingKey(routingKey);
-      json = encodeBody(body);
+      json = wireJson(body);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -4,6 +4,7 @@ import { connect } from 'nats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBrokerContract } from '../testing/contract.js';
 import { randomName, waitFor } from '../testing/helpers.js';
+import { runJsonTextSuite } from '../testing/jsonTextSuite.js';
 import { runLossSuite } from '../testing/lossSuite.js';
 import { nats } from '../testing/servers.js';
 import { diagnoseNatsLoss } from './lossDiagnosis.js';
@@ -26,9 +27,9 @@ async function cleanup(namespace: string): Promise<void> {
 }
 
 describe.skipIf(!url)('NatsBroker', () => {
-  runBrokerContract('nats', (namespace) => NatsBroker.connect(`${url}?prefix=${namespace}&partitions=4`), {
-    cleanup,
-  });
+  const open = (namespace: string) => NatsBroker.connect(`${url}?prefix=${namespace}&partitions=4`);
+  runBrokerContract('nats', open, { cleanup });
+  runJsonTextSuite('nats', open, cleanup);
 });
 
 describe.skipIf(!url)('NatsBroker message age', () => {

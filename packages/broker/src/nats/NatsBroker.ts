@@ -18,8 +18,8 @@ import { validateName } from '../names.js';
 import { Partitioner } from '../partition.js';
 import { RpcBroker } from '../RpcBroker.js';
 import { retryFor } from '../retry.js';
-import { encodeBody } from '../rpc.js';
 import { asPatterns, compileTopics, validateRoutingKey } from '../topic.js';
+import { wireJson } from '../wireJson.js';
 import { H, makeHeaders } from './codec.js';
 import { NatsConsumer } from './NatsConsumer.js';
 import { NatsDeadLetters } from './NatsDeadLetters.js';
@@ -120,7 +120,7 @@ export class NatsBroker extends RpcBroker implements Broker {
   async publish<T>(routingKey: string, body: T, options: PublishOptions = {}): Promise<void> {
     this.checkOpen();
     validateRoutingKey(routingKey);
-    const data = Buffer.from(encodeBody(body));
+    const data = Buffer.from(wireJson(body));
     const partition = this.#partitioner.of(options.partitionKey);
     const headers = makeHeaders({
       ...options.headers,
