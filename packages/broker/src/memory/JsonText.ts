@@ -1,8 +1,9 @@
 /**
  * A JSON value carried as its text, parsed only when needed. The gateway puts a dispatch's `d` in
  * one when nothing on its own path reads it, so the parse happens on the consumer's side.
- * Transparent to consumers: `JSON.stringify` writes the value (`toJSON`), so the networked brokers
- * deliver it parsed; the memory broker parses it when it delivers the message (`sharedBody.ts`).
+ * Transparent to consumers: the networked brokers splice the text into the encoded body
+ * (`wireJson.ts`) and their consumers decode it with the rest; the memory broker parses it when it
+ * delivers the message (`sharedBody.ts`); `JSON.stringify` elsewhere writes the value (`toJSON`).
  */
 const UNPARSED: unique symbol = Symbol('unparsed');
 

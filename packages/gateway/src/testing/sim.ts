@@ -7,6 +7,8 @@ export interface SimStats {
   identifies: number;
   resumes: number;
   shards: { bot: string; shard: [number, number] | number; session: string; seq: number }[];
+  /** Per shard across its sessions: load events its intents took, sent, awaiting a RESUME, lost. */
+  perShard: { shard: number; generated: number; dispatched: number; pending: number; dropped: number }[];
 }
 
 export const stats = async (sim: RunningSimulator) =>
