@@ -128,7 +128,9 @@ describe.skipIf(!amqpUrl || !redisUrl || !cliBuilt)('gateway process restart', (
     expect(generated).toBeGreaterThan(45_000);
     expect(dispatched).toBeGreaterThanOrEqual(generated);
     await vi.waitFor(() => expect(received.size).toBeGreaterThanOrEqual(dispatched), { timeout: 60_000 });
-    console.log(`load: ${generated} generated for the gateway's intents, ${dispatched} dispatched, ${received.size} envelopes received`);
+    console.log(
+      `load: ${generated} generated for the gateway's intents, ${dispatched} dispatched, ${received.size} envelopes received`,
+    );
     await expectNothingLost(sim, [...received.values()]);
     expect(s.identifies).toBe(2);
     expect(s.resumes).toBe(2);
