@@ -1,7 +1,7 @@
 /** Fans one event out to the sessions of every bot in the guild, on the guild's shard, filtered by intents. */
 import type { APIMessage } from 'discord-api-types/v10';
 import type { Store } from '../state/store.js';
-import { isWanted, messageForIntents } from './intents.js';
+import { isWanted, MessageJsonText, messageForIntents } from './intents.js';
 import type { GatewaySession } from './session.js';
 import type { SessionRegistry } from './sessionRegistry.js';
 
@@ -59,9 +59,11 @@ export class Dispatcher {
         typeof data === 'function'
           ? (data as (botId: string, session: GatewaySession) => unknown)(botId, session)
           : data;
-      const d = MESSAGE_EVENTS.has(t)
-        ? messageForIntents(payload as Partial<APIMessage>, botId, session.intents, inGuild)
-        : payload;
+      const d = !MESSAGE_EVENTS.has(t)
+        ? payload
+        : payload instanceof MessageJsonText
+          ? payload.forIntents(botId, session.intents, inGuild)
+          : messageForIntents(payload as Partial<APIMessage>, botId, session.intents, inGuild);
       session.dispatch(t, d);
       delivered?.(session);
     }

@@ -1,5 +1,6 @@
 /** Which intent an event needs, which intents are privileged, and Discord's MESSAGE_CONTENT blanking. */
 import { type APIMessage, GatewayIntentBits } from 'discord-api-types/v10';
+import { JsonText } from './session.js';
 
 export const PRIVILEGED_INTENTS =
   GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
@@ -85,4 +86,28 @@ export function messageForIntents<M extends Partial<APIMessage>>(
   if ('components' in message) blanked.components = [];
   delete blanked.poll;
   return blanked;
+}
+
+/**
+ * A message's JSON text with its `content` kept apart, so the form Discord sends a bot without
+ * MESSAGE_CONTENT is one concatenation. Only for messages with no mentions, embeds, attachments,
+ * components or poll (synthetic load): blanking them empties `content` and nothing else.
+ */
+export class MessageJsonText extends JsonText {
+  constructor(
+    readonly authorId: string,
+    /** The text up to `"content":`, then the content as a JSON string, then the rest. */
+    private readonly head: string,
+    contentJson: string,
+    private readonly tail: string,
+  ) {
+    super(head + contentJson + tail);
+  }
+
+  /** The text as `messageForIntents` would make it for this bot. */
+  forIntents(botId: string, intents: number, inGuild: boolean): JsonText {
+    if ((intents & GatewayIntentBits.MessageContent) !== 0 || !inGuild || this.authorId === botId)
+      return this;
+    return new JsonText(`${this.head}""${this.tail}`);
+  }
 }

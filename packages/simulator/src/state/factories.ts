@@ -123,6 +123,43 @@ export function memberJson(record: MemberRecord): Omit<APIGuildMember, 'user'> {
   return record.changed ? Object.assign(member, record.changed) : member;
 }
 
+/** A value standing for a gap in a `jsonTemplate` sample. */
+export const JSON_GAP = '\u0001';
+
+/**
+ * The JSON text of `sample` cut at each `JSON_GAP` value: a template whose gaps `fillJson` fills
+ * with JSON texts, in the order they appear. Cut from the object a builder makes, so the text and
+ * the object builders cannot drift apart.
+ */
+export function jsonTemplate(sample: unknown): string[] {
+  return JSON.stringify(sample).split('"\\u0001"');
+}
+
+/** A `jsonTemplate` with its gaps filled, in order, by `values` (JSON texts). */
+export function fillJson(template: readonly string[], ...values: string[]): string {
+  let text = template[0]!;
+  for (let i = 0; i < values.length; i++) text += values[i]! + template[i + 1]!;
+  return text;
+}
+
+/** `memberJson` of a record with no changed fields, cut around `roles` and `joined_at`, open at the end. */
+const MEMBER_OPEN_TEMPLATE = jsonTemplate(
+  memberJson({ userId: '', roles: JSON_GAP as unknown as string[], joinedAt: JSON_GAP }),
+).map((part, i, parts) => (i === parts.length - 1 ? part.slice(0, -1) : part));
+
+/**
+ * `memberJson(record)` as JSON text without its closing brace, so `,"user":...}` can follow; made
+ * from a template for a record with no changed fields (nearly all of them).
+ */
+export function memberJsonOpen(record: MemberRecord): string {
+  if (record.changed) return JSON.stringify(memberJson(record)).slice(0, -1);
+  return fillJson(
+    MEMBER_OPEN_TEMPLATE,
+    record.roles.length === 0 ? '[]' : JSON.stringify(record.roles),
+    JSON.stringify(record.joinedAt),
+  );
+}
+
 export function memberWithUser(record: MemberRecord, user: APIUser): APIGuildMember {
   const member = memberJson(record) as APIGuildMember;
   member.user = user;
