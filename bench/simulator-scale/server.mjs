@@ -11,7 +11,8 @@ const STRIDE = 7919;
 const started = performance.now();
 // SCALE_HISTORY: dispatches each connected session keeps for a RESUME from an older seq (the
 // simulator's default, 10,000, keeps every load event of a 15 s run alive), for experiments.
-const historyPerSession = process.env.SCALE_HISTORY === undefined ? undefined : Number(process.env.SCALE_HISTORY);
+const historyPerSession =
+  process.env.SCALE_HISTORY === undefined ? undefined : Number(process.env.SCALE_HISTORY);
 const sim = await startSimulator({ port: 0, guilds: 0, seed: 1, historyPerSession });
 const pool = Array.from({ length: Math.max(guilds * 10, STRIDE * MEMBERS) }, () => sim.world.createUser());
 for (let g = 0; g < guilds; g++) {

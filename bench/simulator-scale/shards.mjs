@@ -19,7 +19,10 @@ const sockets = [];
 
 function open(shard) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url}/?v=10&encoding=json`, { perMessageDeflate: false, skipUTF8Validation: true });
+    const ws = new WebSocket(`${url}/?v=10&encoding=json`, {
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+    });
     sockets.push(ws);
     let expected = -1;
     let guildCreates = 0;
