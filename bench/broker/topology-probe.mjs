@@ -58,6 +58,9 @@ const variants = {
   keys13: { ...partitioned, args: quorum, key: (n) => KEYS[n % 13] },
   // Published to a fanout exchange bound to the topic exchange: no per-key topic authorisation.
   viaFanout16: { ...partitioned, args: quorum, front: 'fanout', key: (n) => KEYS[n % 16] },
+  // The same 16 keys split over 2 channels of one connection: 8 keys per channel's cache.
+  twoChannels16: { ...partitioned, args: quorum, channels: 2, key: (n) => KEYS[n % 16] },
+  twoChannels1: { ...partitioned, args: quorum, channels: 2, key: () => KEYS[3] },
   pkRun256: { ...partitioned, args: quorum, key: (n) => KEYS[(n >> 8) % 16] },
   shardwire: { ...partitioned, args: { ...quorum, ...dlx }, props: (n) => ({ messageId: `e${n}` }) },
 };
@@ -86,11 +89,12 @@ for (const name of names) {
     await setup.bindExchange(exchange, target, '');
   }
   const conn = await amqplib.connect(URL);
-  const ch = await conn.createConfirmChannel();
-  sides[name] = { v, exchange, target, queues, conn, ch };
+  const channels = [];
+  for (let i = 0; i < (v.channels ?? 1); i++) channels.push(await conn.createConfirmChannel());
+  sides[name] = { v, exchange, target, queues, conn, channels };
 }
 
-function publishAll({ v, target, ch }) {
+function publishAll({ v, target, channels }) {
   return new Promise((resolve, reject) => {
     let sent = 0;
     let confirmed = 0;
@@ -99,6 +103,8 @@ function publishAll({ v, target, ch }) {
       while (sent < COUNT && sent - confirmed < WINDOW) {
         const n = sent++;
         const props = { persistent: true, contentType: 'application/json', ...v.props?.(n) };
+        // With several channels, each key stays on one channel (key index modulo channel count).
+        const ch = channels[(n % 16) % channels.length];
         ch.publish(target, v.key(n), body, props, (err) => {
           if (err) return reject(err);
           if (++confirmed === COUNT) resolve(COUNT / ((performance.now() - started) / 1000));
