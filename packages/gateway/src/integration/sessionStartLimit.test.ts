@@ -1,14 +1,10 @@
 /** `session_start_limit.remaining` at 0 against the simulator: the gateway waits, says why, then identifies. */
 import { Writable } from 'node:stream';
-import { MemoryBroker } from '@shardwire/broker';
-import { createCache } from '@shardwire/cache';
 import { createLogger } from '@shardwire/core';
-import { RestClient } from '@shardwire/rest';
-import { startSimulator } from '@shardwire/simulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShardManager } from '../manager/ShardManager.js';
 import { stats } from '../testing/sim.js';
-import type { Cleanups } from '../testing/simWorld.js';
+import { type Cleanups, startSimWorld } from '../testing/simWorld.js';
 
 const cleanups: Cleanups = [];
 afterEach(async () => {
@@ -20,26 +16,18 @@ const RESET_MS = 3_000;
 
 describe('session start limit used up, against the simulator', () => {
   it('waits for reset_after and logs why instead of identifying, then identifies', async () => {
-    const sim = await startSimulator({
-      port: 0,
-      guilds: 2,
+    const { sim, rest, managerOptions } = await startSimWorld(2, cleanups, {
       limitScale: RESET_MS / (24 * 60 * 60 * 1000),
-      logger: createLogger({ name: 'simulator', level: 'error' }),
     });
-    cleanups.push(() => sim.close());
     const patched = await fetch(`${sim.url}/_sim/bots/${sim.defaultBot.id}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ sessionStartLimit: 1 }),
     });
     expect(patched.status).toBe(200);
-    const broker = new MemoryBroker();
-    cleanups.push(() => broker.close());
-    const cache = await createCache('memory:');
-    cleanups.push(() => cache.close());
-    const rest = new RestClient({ token: sim.defaultBot.token, baseUrl: `${sim.url}/api` });
-    cleanups.push(() => rest.close());
-    const options = { token: sim.defaultBot.token, intents: 513, rest, broker, cache, shardCount: 1 };
+    // The gateway's own identify throttler, not the world's 60 ms one: its session-limit wait is tested.
+    const { identifyThrottler: _worldThrottler, ...shared } = managerOptions;
+    const options = { ...shared, shardCount: 1 };
 
     // A first gateway takes the one IDENTIFY of the window and ends its session.
     const first = new ShardManager(options);

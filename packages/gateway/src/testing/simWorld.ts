@@ -3,19 +3,24 @@ import { MemoryBroker } from '@shardwire/broker';
 import { createCache } from '@shardwire/cache';
 import { type Clock, createLogger, type Envelope } from '@shardwire/core';
 import { RestClient } from '@shardwire/rest';
-import { startSimulator } from '@shardwire/simulator';
+import { type SimulatorOptions, startSimulator } from '@shardwire/simulator';
 import type { SessionStartLimit } from '../identify/IdentifyThrottler.js';
 import { MemoryIdentifyThrottler } from '../identify/MemoryIdentifyThrottler.js';
 
 export type Cleanups = (() => Promise<unknown> | unknown)[];
 
-export async function startSimWorld(guilds: number, cleanups: Cleanups) {
+export async function startSimWorld(
+  guilds: number,
+  cleanups: Cleanups,
+  simulatorOptions: SimulatorOptions = {},
+) {
   const sim = await startSimulator({
     port: 0,
     guilds,
     heartbeatIntervalMs: 2_000,
     limitScale: 0.01,
     logger: createLogger({ name: 'simulator', level: 'error' }),
+    ...simulatorOptions,
   });
   cleanups.push(() => sim.close());
   const broker = new MemoryBroker();
