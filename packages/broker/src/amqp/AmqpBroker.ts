@@ -103,6 +103,7 @@ export class AmqpBroker extends RpcBroker implements Broker {
     }
     const partition = this.#partitioner.of(options.partitionKey);
     return this.#publisher.publish(
+      partition,
       this.#names.exchange,
       wireKey(partition, routingKey),
       json,

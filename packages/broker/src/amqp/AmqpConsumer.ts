@@ -203,7 +203,9 @@ export class AmqpConsumer implements Subscription {
     };
     if (decoded?.partitionKey !== undefined) headers[H.partitionKey] = decoded.partitionKey;
     try {
+      // The dead-letter queue keeps no order, so any channel will do.
       await this.ctx.publisher.publish(
+        0,
         '',
         this.ctx.names.deadLetters,
         message.content,

@@ -37,12 +37,12 @@ export class AmqpDeadLetters implements DeadLetterQueue {
   async replay(options: { group?: string; ids?: string[] } = {}): Promise<number> {
     const taken = await this.#scan(options.group, options.ids, async (letter) => {
       const queues = this.topology.queuesOf(letter.group);
-      const queue =
-        queues.length === 1 ? queues[0]! : queues[this.partitioner.of(letter.partitionKey) % queues.length]!;
+      const partition = this.partitioner.of(letter.partitionKey);
+      const queue = queues.length === 1 ? queues[0]! : queues[partition % queues.length]!;
       const headers: Record<string, string> = { ...userHeaders(letter.raw.properties.headers ?? {}) };
       headers[H.routingKey] = letter.routingKey;
       if (letter.partitionKey !== undefined) headers[H.partitionKey] = letter.partitionKey;
-      await this.publisher.publish('', queue, letter.raw.content, letter.messageId, headers);
+      await this.publisher.publish(partition, '', queue, letter.raw.content, letter.messageId, headers);
       return true;
     });
     return taken.length;

@@ -1,43 +1,41 @@
 /**
- * Publishing with confirms, pipelined: every publish goes out at once and resolves on its own
- * confirm. At most `limit` publishes are unconfirmed at once (sent or, while disconnected, held
- * here); past that the caller waits. After a reconnect, what was never confirmed is sent again.
+ * Publishing with confirms, pipelined, over a few confirm channels of one connection: every publish
+ * goes out at once and resolves on its own confirm. At most `limit` publishes are unconfirmed at
+ * once (sent or, while disconnected, held here); past that the caller waits. After a reconnect,
+ * what was never confirmed is sent again, in order.
  *
- * Per publish, nothing but its promise is allocated to outlive the call: the publish is held in a
- * `PublishRing` (arrays, its body in a shared slab), confirms are matched by delivery tag from the
- * channel's `ack`/`nack` events (no callback per message), and the message properties are built
- * only when it is sent.
+ * Why several channels: RabbitMQ caches topic authorisation per channel for about 12 routing keys,
+ * and the 16 partition-prefixed keys rotate past it on one channel (~17 % slower per publish;
+ * `bench/broker/topology-probe.mjs`). Each partition always goes out on the same channel, so the
+ * publishes of one partition (one guild's events) keep their order.
  */
 import type { Logger } from '@shardwire/core';
-import type { ChannelModel, ConfirmChannel } from 'amqplib';
-import { BrokerClosedError, PublishRejectedError } from '../errors.js';
+import type { ChannelModel } from 'amqplib';
+import { BrokerClosedError } from '../errors.js';
 import type { BrokerMetrics } from '../metrics.js';
-import { PublishRing, SENT, SETTLED, WAITING } from './PublishRing.js';
+import { PublisherChannel } from './PublisherChannel.js';
 
-/** The fields of a `basic.ack` / `basic.nack` confirm. */
-interface ConfirmFields {
-  deliveryTag: number;
-  multiple: boolean;
-}
+/** Confirm channels per publisher: 16 partitions give 8 routing keys to each channel's cache. */
+export const PUBLISH_CHANNELS = 2;
 
-// One executor for every publish promise, so that creating one allocates no closure
-// (Node 20 has no `Promise.withResolvers`). It runs synchronously inside `new Promise`.
-let capturedResolve: () => void = () => {};
-let capturedReject: (error: Error) => void = () => {};
-function capture(resolve: () => void, reject: (error: Error) => void): void {
-  capturedResolve = resolve;
-  capturedReject = reject;
+/** A publish that came while the window was full: sent, in call order, once there is room. */
+interface HeldPublish {
+  partition: number;
+  exchange: string;
+  routingKey: string;
+  body: string | Buffer;
+  messageId: string | undefined;
+  headers: Record<string, unknown> | undefined;
+  resolve(): void;
+  reject(error: Error): void;
 }
 
 export class AmqpPublisher {
-  #channel: ConfirmChannel | undefined;
-  /** The delivery tag the next publish on `#channel` will have (confirm mode counts from 1). */
-  #nextTag = 1;
-  readonly #ring = new PublishRing();
-  /** Slots from the oldest that are sent on `#channel` or settled; the rest wait to be sent. */
-  #sent = 0;
+  readonly #channels: PublisherChannel[];
   #unsettled = 0;
-  #roomWaiters: (() => void)[] = [];
+  /** Publishes past the window, oldest from `#heldHead` (a queue that is compacted as it empties). */
+  #held: HeldPublish[] = [];
+  #heldHead = 0;
   #drained: (() => void)[] = [];
   #closed = false;
 
@@ -45,33 +43,35 @@ export class AmqpPublisher {
     private readonly limit: number,
     private readonly metrics: BrokerMetrics,
     private readonly logger: Logger | undefined,
-    private readonly onBroken: (reason: string) => void,
-  ) {}
+    onBroken: (reason: string) => void,
+    channels = PUBLISH_CHANNELS,
+  ) {
+    if (!Number.isInteger(channels) || channels < 1)
+      throw new RangeError(`publisher channels must be a positive integer, got ${channels}`);
+    const ctx = { metrics, logger, onBroken, onSettled: (count: number) => this.#settled(count) };
+    this.#channels = Array.from({ length: channels }, () => new PublisherChannel(ctx));
+  }
 
   /** Publishes held, sent or not yet confirmed. */
   get pending(): number {
-    return this.#unsettled;
+    return this.#unsettled + this.#held.length - this.#heldHead;
   }
 
   async attach(model: ChannelModel): Promise<void> {
-    const channel = await model.createConfirmChannel();
-    if (this.#channel) this.#detach(this.#channel);
-    channel.on('error', () => {});
-    channel.on('close', () => this.#detach(channel));
-    channel.on('ack', (fields: ConfirmFields) => this.#confirm(channel, fields, true));
-    channel.on('nack', (fields: ConfirmFields) => this.#confirm(channel, fields, false));
-    this.#channel = channel;
-    this.#nextTag = 1;
-    this.#flush();
+    await Promise.all(this.#channels.map((channel) => channel.attach(model)));
   }
 
   /** The connection is gone: what was sent but not confirmed waits to be sent again. */
   detached(): void {
-    if (this.#channel) this.#detach(this.#channel);
+    for (const channel of this.#channels) channel.detached();
   }
 
-  /** Publishes a persistent JSON message; `body` is the JSON text or its bytes. */
+  /**
+   * Publishes a persistent JSON message; `body` is the JSON text or its bytes. Publishes of one
+   * `partition` go out on one channel, in the order of these calls (also past the window).
+   */
   publish(
+    partition: number,
     exchange: string,
     routingKey: string,
     body: string | Buffer,
@@ -79,19 +79,16 @@ export class AmqpPublisher {
     headers?: Record<string, unknown>,
   ): Promise<void> {
     if (this.#closed) return Promise.reject(new BrokerClosedError());
-    // The common case takes no extra turn: room in the window, sent at once.
-    if (this.#unsettled < this.limit) return this.#enqueue(exchange, routingKey, body, messageId, headers);
-    return this.#waitForRoom().then(() => this.#enqueue(exchange, routingKey, body, messageId, headers));
-  }
-
-  async #waitForRoom(): Promise<void> {
-    while (this.#unsettled >= this.limit) {
-      await new Promise<void>((resolve) => this.#roomWaiters.push(resolve));
-      if (this.#closed) throw new BrokerClosedError();
-    }
+    // The common case takes no extra turn: room in the window and nobody held before it.
+    if (this.#unsettled < this.limit && this.#heldHead === this.#held.length)
+      return this.#enqueue(partition, exchange, routingKey, body, messageId, headers);
+    return new Promise<void>((resolve, reject) => {
+      this.#held.push({ partition, exchange, routingKey, body, messageId, headers, resolve, reject });
+    });
   }
 
   #enqueue(
+    partition: number,
     exchange: string,
     routingKey: string,
     body: string | Buffer,
@@ -99,16 +96,14 @@ export class AmqpPublisher {
     headers: Record<string, unknown> | undefined,
   ): Promise<void> {
     this.metrics.published();
-    const promise = new Promise<void>(capture);
-    this.#ring.push(exchange, routingKey, body, messageId, headers, capturedResolve, capturedReject);
     this.#unsettled++;
-    this.#flush();
-    return promise;
+    const channel = this.#channels[partition % this.#channels.length]!;
+    return channel.enqueue(exchange, routingKey, body, messageId, headers);
   }
 
-  /** Resolves once nothing is buffered or unconfirmed (or after `timeoutMs`, failing what is left). */
+  /** Resolves once nothing is held or unconfirmed (or after `timeoutMs`, failing what is left). */
   async drain(timeoutMs: number): Promise<void> {
-    if (this.#unsettled > 0) {
+    if (this.pending > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         new Promise<void>((resolve) => this.#drained.push(resolve)),
@@ -119,111 +114,38 @@ export class AmqpPublisher {
       clearTimeout(timer);
     }
     this.#closed = true;
-    const left = this.#unsettled;
-    const ring = this.#ring;
-    for (let n = 0; n < ring.size; n++) {
-      const slot = ring.at(n);
-      if (ring.state[slot] === SETTLED) continue;
-      const reject = ring.reject[slot]!;
-      ring.settle(slot);
-      reject(new BrokerClosedError());
-    }
-    ring.dropSettled();
-    this.#sent = 0;
+    let left = this.#held.length - this.#heldHead;
+    for (const held of this.#held.splice(0).slice(this.#heldHead)) held.reject(new BrokerClosedError());
+    this.#heldHead = 0;
+    for (const channel of this.#channels) left += channel.failAll(() => new BrokerClosedError());
     this.#unsettled = 0;
-    for (const wake of this.#roomWaiters.splice(0)) wake();
     if (left > 0) this.logger?.error({ unconfirmed: left }, 'closed with publishes never confirmed');
   }
 
-  #flush(): void {
-    const channel = this.#channel;
-    const ring = this.#ring;
-    // The window (`limit`) bounds what amqplib buffers, so its write-buffer signal is not needed.
-    while (channel && this.#sent < ring.size) {
-      const slot = ring.at(this.#sent);
-      if (ring.state[slot] === WAITING) {
-        try {
-          channel.publish(ring.exchange[slot]!, ring.routingKey[slot]!, ring.body(slot), {
-            persistent: true,
-            contentType: 'application/json',
-            messageId: ring.messageId[slot],
-            headers: ring.headers[slot],
-          });
-        } catch (error) {
-          // The channel closed under us: the message waits, and everything starts over on a new connection.
-          this.onBroken(error instanceof Error ? error.message : String(error));
-          return;
-        }
-        ring.state[slot] = SENT;
-        ring.tag[slot] = this.#nextTag++;
-      }
-      this.#sent++;
-    }
+  #settled(count: number): void {
+    this.#unsettled -= count;
+    this.#release();
+    if (this.pending === 0) for (const done of this.#drained.splice(0)) done();
   }
 
-  /** Settles the publish a confirm names, or with `multiple` every sent one up to its tag. */
-  #confirm(channel: ConfirmChannel, { deliveryTag, multiple }: ConfirmFields, ok: boolean): void {
-    if (this.#channel !== channel) return;
-    const ring = this.#ring;
-    // Sent slots are in delivery-tag order, and confirms mostly name the oldest: scan from the front.
-    for (let n = 0; n < this.#sent; n++) {
-      const slot = ring.at(n);
-      if (ring.state[slot] !== SENT) continue;
-      const tag = ring.tag[slot]!;
-      if (tag > deliveryTag) break;
-      if (tag === deliveryTag || multiple) this.#settle(slot, ok);
-      if (tag === deliveryTag) break;
-    }
-    this.#sent -= ring.dropSettled();
-    this.#wakeRoom();
-    if (this.#unsettled === 0) for (const done of this.#drained.splice(0)) done();
-  }
-
-  #settle(slot: number, ok: boolean): void {
-    const ring = this.#ring;
-    const resolve = ring.resolve[slot]!;
-    const reject = ring.reject[slot]!;
-    const exchange = ring.exchange[slot]!;
-    const routingKey = ring.routingKey[slot]!;
-    const startedAt = ring.startedAt[slot]!;
-    ring.settle(slot);
-    this.#unsettled--;
-    if (ok) {
-      this.metrics.confirmed(performance.now() - startedAt);
-      resolve();
-    } else {
-      this.metrics.rejected();
-      reject(
-        new PublishRejectedError(
-          routingKeyForError(exchange, routingKey),
-          'the broker refused it (a queue is full)',
-        ),
+  /** Sends held publishes, oldest first, while the window has room. */
+  #release(): void {
+    const held = this.#held;
+    while (this.#heldHead < held.length && this.#unsettled < this.limit) {
+      const next = held[this.#heldHead]!;
+      held[this.#heldHead++] = undefined as unknown as HeldPublish;
+      const { partition, exchange, routingKey, body, messageId, headers } = next;
+      this.#enqueue(partition, exchange, routingKey, body, messageId, headers).then(
+        next.resolve,
+        next.reject,
       );
     }
-  }
-
-  #detach(channel: ConfirmChannel): void {
-    if (this.#channel !== channel) return;
-    this.#channel = undefined;
-    const ring = this.#ring;
-    let unconfirmed = 0;
-    for (let n = 0; n < this.#sent; n++) {
-      const slot = ring.at(n);
-      if (ring.state[slot] !== SENT) continue;
-      ring.state[slot] = WAITING;
-      unconfirmed++;
+    if (this.#heldHead === held.length) {
+      held.length = 0;
+      this.#heldHead = 0;
+    } else if (this.#heldHead > 1024 && this.#heldHead * 2 > held.length) {
+      held.splice(0, this.#heldHead);
+      this.#heldHead = 0;
     }
-    this.#sent = 0;
-    if (unconfirmed > 0)
-      this.logger?.warn({ unconfirmed }, 'publisher channel lost; resending unconfirmed messages');
   }
-
-  #wakeRoom(): void {
-    while (this.#roomWaiters.length > 0 && this.#unsettled < this.limit) this.#roomWaiters.shift()!();
-  }
-}
-
-/** The routing key a caller used: a group message's wire key without its partition. */
-function routingKeyForError(exchange: string, routingKey: string): string {
-  return exchange === '' ? routingKey : routingKey.slice(routingKey.indexOf('.') + 1);
 }
