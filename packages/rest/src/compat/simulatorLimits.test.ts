@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityOf } from '../limiter/identity.js';
+import type { MemoryLimiter } from '../limiter/MemoryLimiter.js';
 import type { RunningRestProxy } from '../proxy/start.js';
 import { cliBuilt, spawnProxy } from '../testing/childProxy.js';
 import { deleteKeys, startProxies } from '../testing/proxies.js';
@@ -104,6 +105,39 @@ describe.skipIf(!REDIS_URL)('three rest-proxies in front of the simulator', () =
     expect((await simulator429s()) - before).toBe(0);
   });
 
+  // Adding and removing a member's role are two routes of the simulator's `member-roles` bucket (10
+  // per 100 ms here): keyed by route, each let a window's worth through and 429s reached it.
+  it('two routes of one Discord bucket through two instances share its queue: no 429 reaches the simulator', async () => {
+    const guild = sim.world.createGuild({ members: 3, roles: 2 });
+    const member = [...guild.members.keys()].find((id) => !guild.botIds.has(id))!;
+    const role = [...guild.roles.keys()].find((id) => id !== guild.guild.id)!;
+    const path = `/api/v10/guilds/${guild.guild.id}/members/${member}/roles/${role}`;
+    const before = await simulatorCounts(sim.url);
+    let next = 0;
+    const statuses: number[] = [];
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (next < 200) {
+          // Request n: PUT for n % 4 < 2, else DELETE; through instance n % 2: each route through both.
+          const n = next++;
+          const answer = await request(`${proxies[n % 2]!.url}${path}`, {
+            method: n % 4 < 2 ? 'PUT' : 'DELETE',
+            headers: { authorization: auth },
+          });
+          await answer.body.dump();
+          statuses.push(answer.statusCode);
+        }
+      }),
+    );
+    const after = await simulatorCounts(sim.url);
+    expect(after.status(429) - before.status(429)).toBe(0);
+    expect(statuses.filter((s) => s !== 204)).toEqual([]);
+    for (const verb of ['PUT', 'DELETE']) {
+      const route = `${verb} /guilds/:guild_id/members/:user_id/roles/:role_id`;
+      expect(after.routeStatus(route, 204) - before.routeStatus(route, 204)).toBe(100);
+    }
+  });
+
   /** One message create through `proxyUrl`, its content `n`; resolves to the status, or `cut` if the proxy died. */
   const post = (proxyUrl: string, channel: string, n: number) =>
     request(`${proxyUrl}/api/v10/channels/${channel}/messages`, {
@@ -131,7 +165,9 @@ describe.skipIf(!REDIS_URL)('three rest-proxies in front of the simulator', () =
     // the proxies wrote them in.
     const scratch = sim.world.store.channelsOf(sim.world.createGuild({ channels: 6 })).map((c) => c.id);
     await Promise.all(through.flatMap((url) => scratch.map((channel, n) => post(url, channel, n))));
-    const seq = `${prefix}b:POST /channels/:channel/messages|${channel}|${identityOf(auth)}`;
+    // The shared queue is keyed by Discord's bucket hash, which the scratch answers taught.
+    const hash = (proxies[0]!.proxy.limiter as MemoryLimiter).hashOf('POST /channels/:channel/messages');
+    const seq = `${prefix}b:${hash}|${channel}|${identityOf(auth)}`;
     const outcomes: Promise<number | 'cut'>[] = [];
     for (let n = 0; n < total; n++) {
       outcomes.push(post(through[n % through.length]!, channel, n));

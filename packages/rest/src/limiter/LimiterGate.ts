@@ -20,6 +20,12 @@ export interface GateRequest {
 export interface GateAnswer {
   /** 0: go now (a place is reserved); otherwise wait this long and ask again with `ticket`. */
   waitMs: number;
+  /**
+   * The bucket key was a route's, and an answer has since told that the route is in Discord's
+   * bucket `movedTo`: no ticket or place was taken (the ticket asked with is gone); ask again under
+   * the hash's key, whose queue the routes sharing that bucket share.
+   */
+  movedTo?: string;
   /** The request's place in the bucket's shared queue. */
   ticket: string;
   /** The shared window the place was reserved in, passed back with the answer. */
@@ -42,6 +48,8 @@ export interface GateUpdate {
   blockedMs?: number;
   /** A global 429: every bucket of this identity waits this long. */
   globalBlockedMs?: number;
+  /** The bucket key is a route's and the answer named Discord's bucket: requests asking under it move there. */
+  bucketHash?: string;
 }
 
 export interface LimiterGate {

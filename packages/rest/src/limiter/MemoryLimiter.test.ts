@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type Route, routeOf } from '../routes.js';
 import { GLOBAL_WINDOW_MS } from './globalLimits.js';
 import { DeadlineError, type Permit, QueueFullError } from './Limiter.js';
-import type { GateAnswer, LimiterGate } from './LimiterGate.js';
+import type { GateAnswer, GateUpdate, LimiterGate } from './LimiterGate.js';
 import { MemoryLimiter } from './MemoryLimiter.js';
 
 const C1 = '222222222222222222';
@@ -415,19 +415,31 @@ describe('MemoryLimiter with a shared gate', () => {
     const calls: string[] = [];
     const pending: ((answer: GateAnswer) => void)[] = [];
     let tickets = 0;
+    /** The bucket key of each call, as `<call> <ticket>@<key's first part>`. */
+    const keyed: string[] = [];
+    const updates: GateUpdate[] = [];
     const gate: LimiterGate = {
       reserve: (request) => {
         const ticket = request.ticket ?? String(++tickets);
         calls.push(`reserve ${request.ticket ?? 'new'}`);
+        keyed.push(`reserve ${request.ticket ?? 'new'}@${request.bucketKey.split('|')[0]}`);
         return new Promise((resolve) => pending.push((answer) => resolve({ ...answer, ticket })));
       },
-      update: (_key, _identity, update) => calls.push(`update ${update.ticket}`),
+      update: (key, _identity, update) => {
+        calls.push(`update ${update.ticket}`);
+        keyed.push(`update ${update.ticket}@${key.split('|')[0]}`);
+        updates.push(update);
+      },
       sent: (_key, ticket) => calls.push(`sent ${ticket}`),
-      leave: (_key, ticket) => calls.push(`leave ${ticket}`),
+      leave: (key, ticket) => {
+        calls.push(`leave ${ticket}`);
+        keyed.push(`leave ${ticket}@${key.split('|')[0]}`);
+      },
       close: () => calls.push('close'),
     };
-    const answer = (waitMs: number) => pending.shift()!({ waitMs, epoch: 0, ticket: '' });
-    return { gate, calls, answer };
+    const answer = (waitMs: number, more: Partial<GateAnswer> = {}) =>
+      pending.shift()!({ waitMs, epoch: 0, ticket: '', ...more });
+    return { gate, calls, keyed, updates, answer };
   }
 
   it('takes a ticket for each request on arrival and asks again with it as the head', async () => {
@@ -467,6 +479,56 @@ describe('MemoryLimiter with a shared gate', () => {
     await flush();
     expect([a.error, b.error].every((e) => e instanceof Error)).toBe(true);
     expect(calls).toEqual(['reserve new', 'leave 1', 'reserve new', 'update 2']);
+    limiter.close();
+  });
+
+  it('moves a route to the shared queue of the bucket hash its answer names', async () => {
+    const { gate, keyed, updates, answer } = scriptedGate();
+    const { limiter } = setup({ gate });
+    const probe = track(limiter.acquire({ route: send(), identity: BOT }));
+    const waiting = track(limiter.acquire({ route: send(), identity: BOT }));
+    answer(0);
+    answer(25);
+    await flush();
+    probe.permit!.complete(200, limits(5, 4, 5, 'shared'));
+    // The route's shared state learns the hash; the waiting ticket leaves it for the hash's queue.
+    expect(updates[0]!.bucketHash).toBe('shared');
+    expect(keyed).toEqual([
+      'reserve new@POST /channels/:channel/messages',
+      'reserve new@POST /channels/:channel/messages',
+      'update 1@POST /channels/:channel/messages',
+      'leave 2@POST /channels/:channel/messages',
+      'reserve new@shared',
+    ]);
+    answer(0);
+    await flush();
+    expect(waiting.permit).toBeDefined();
+    // Another channel of the route queues under the hash from its first request; a route whose hash
+    // is not known yet, under its own key.
+    track(limiter.acquire({ route: send(C2), identity: BOT }));
+    track(limiter.acquire({ route: edit(), identity: BOT }));
+    expect(keyed.slice(5)).toEqual([
+      'reserve new@shared',
+      'reserve new@PATCH /channels/:channel/messages/:id',
+    ]);
+    limiter.close();
+  });
+
+  it('told by the shared state that its route is in another bucket, queues there', async () => {
+    const { gate, keyed, answer } = scriptedGate();
+    const { limiter } = setup({ gate });
+    const first = track(limiter.acquire({ route: edit(), identity: BOT }));
+    const second = track(limiter.acquire({ route: edit(), identity: BOT }));
+    answer(-1, { movedTo: 'shared' });
+    answer(-1, { movedTo: 'shared' });
+    await flush();
+    expect(keyed.slice(2)).toEqual(['reserve new@shared', 'reserve new@shared']);
+    expect(limiter.hashOf('PATCH /channels/:channel/messages/:id')).toBe('shared');
+    answer(0);
+    answer(10);
+    await flush();
+    expect(first.permit).toBeDefined();
+    expect(second.permit).toBeUndefined();
     limiter.close();
   });
 });

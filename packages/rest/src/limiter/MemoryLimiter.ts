@@ -170,7 +170,7 @@ export class MemoryLimiter implements Limiter {
       const key = this.#keyOf(route, identity);
       bucket = this.#buckets.get(key);
       if (!bucket) {
-        bucket = new Bucket(key);
+        bucket = new Bucket(key, hash === undefined);
         this.#buckets.set(key, bucket);
       }
       this.#lastBucket.set(route, { identity, hash, bucket });
@@ -179,9 +179,8 @@ export class MemoryLimiter implements Limiter {
     return bucket;
   }
 
+  /** Discord's bucket (or the route until its hash is learned) + major + identity; with a gate also the shared key. */
   #keyOf(route: Route, identity: string): string {
-    // With a gate, a bucket here is the shared one: keyed by route (see `gateKeyOf`).
-    if (this.#gate) return gateKeyOf(route, identity);
     return `${this.#hashes.get(route.bucketRoute) ?? route.bucketRoute}|${route.major}|${identity}`;
   }
 
@@ -197,8 +196,7 @@ export class MemoryLimiter implements Limiter {
     waiter.release();
     waiter.reject(reason);
     // While it is asking, the answer gives the ticket (or the place) back.
-    if (waiter.ticket !== undefined && !waiter.asking)
-      this.#gate!.leave(gateKeyOf(waiter.options.route, waiter.options.identity), waiter.ticket);
+    if (waiter.ticket !== undefined && !waiter.asking) this.#gate!.leave(waiter.ticketKey!, waiter.ticket);
   }
 
   /** Sends as many waiters as the bucket and the global limit allow; schedules itself for the rest. */
@@ -277,7 +275,7 @@ export class MemoryLimiter implements Limiter {
   #ask(waiter: Waiter): void {
     waiter.asking = true;
     const { route, identity } = waiter.options;
-    const key = gateKeyOf(route, identity);
+    const key = this.#bucketOf(waiter)!.key;
     const request: GateRequest = {
       bucketKey: key,
       identity,
@@ -312,16 +310,38 @@ export class MemoryLimiter implements Limiter {
       this.#drain(bucket);
       return;
     }
+    if (answer.movedTo !== undefined) {
+      // The route's shared state says it is Discord's bucket `movedTo` (an answer told an instance):
+      // join that bucket's queue. Learning it asks again for every waiter of the route, this one too.
+      waiter.ticket = undefined;
+      if (bucket.routeKeyed) this.#learnHash(bucket, waiter.options, answer.movedTo);
+      else this.#ask(waiter); // re-keyed while it asked
+      return;
+    }
+    if (bucket.key !== key) {
+      // Its bucket was re-keyed to a learned hash while it asked: that place or ticket is the old
+      // key's; give it back and queue under the new key.
+      if (answer.waitMs === 0) gate.update(key, waiter.options.identity, gatedUpdate(answer, {}));
+      else gate.leave(key, answer.ticket);
+      waiter.ticket = undefined;
+      this.#ask(waiter);
+      return;
+    }
+    const renewed = waiter.ticket !== answer.ticket;
     waiter.ticket = answer.ticket;
+    waiter.ticketKey = key;
     const now = this.#clock.now();
     if (answer.waitMs === 0) {
       bucket.remove(waiter);
       waiter.bucket = undefined;
       waiter.release();
-      waiter.resolve(this.#grant(bucket, waiter.options, { key, answer }, undefined));
+      waiter.resolve(
+        this.#grant(bucket, waiter.options, { key, answer, routeKeyed: bucket.routeKeyed }, undefined),
+      );
       this.#drain(bucket);
       return;
     }
+    if (renewed) bucket.placeByTicket(waiter);
     // Nobody behind can go before this wait is over.
     this.#refuseLate(bucket, now + answer.waitMs, now);
     if (bucket.queue[0] === waiter) this.#schedule(bucket, now + answer.waitMs, now);
@@ -377,12 +397,12 @@ export class MemoryLimiter implements Limiter {
         done = true;
         const info = readRateLimit(headers);
         if (place) this.#global.answered(place, this.#clock.now());
-        if (gated)
-          this.#gate!.update(
-            gated.key,
-            options.identity,
-            gatedUpdate(gated.answer, gateUpdate(status, info)),
-          );
+        if (gated) {
+          const update = gatedUpdate(gated.answer, gateUpdate(status, info));
+          // The route's shared state names Discord's bucket, so every instance moves to its queue.
+          if (gated.routeKeyed && info.bucket) update.bucketHash = info.bucket;
+          this.#gate!.update(gated.key, options.identity, update);
+        }
         return this.#complete(current(sentFrom), options, epoch, status, info);
       },
       cancel: () => {
@@ -459,31 +479,51 @@ export class MemoryLimiter implements Limiter {
     return outcome;
   }
 
-  /** Maps the route onto Discord's bucket hash; a queue of a route that shares it joins the other. */
+  /**
+   * Maps the route onto Discord's bucket hash; a queue still keyed by the route joins the hash's
+   * (which other routes of that bucket share). Returns the bucket that now holds the queue.
+   */
   #learnHash(bucket: Bucket, options: AcquireOptions, hash: string): Bucket {
     const { bucketRoute, major } = options.route;
-    const known = this.#hashes.get(bucketRoute);
-    if (known === hash) return bucket;
-    this.#hashes.set(bucketRoute, hash);
-    this.#onHashLearned?.(bucketRoute, hash);
-    // With a gate, buckets stay keyed by route, as the shared state is.
-    if (this.#gate) return bucket;
-    const oldKey = `${bucketRoute}|${major}|${options.identity}`;
-    if (bucket.key !== oldKey) return bucket; // already a hash's bucket (Discord changed the hash): leave it
-    const newKey = `${hash}|${major}|${options.identity}`;
-    const target = this.#buckets.get(newKey);
-    this.#buckets.delete(oldKey);
-    if (!target) {
-      bucket.key = newKey;
-      this.#buckets.set(newKey, bucket);
-      return bucket;
+    if (this.#hashes.get(bucketRoute) !== hash) {
+      this.#hashes.set(bucketRoute, hash);
+      this.#onHashLearned?.(bucketRoute, hash);
     }
-    bucket.cancelTimer();
-    for (const waiter of bucket.queue.splice(0)) target.enqueue(waiter);
-    target.inFlight += bucket.inFlight;
-    bucket.inFlight = 0;
-    bucket.mergedInto = target;
+    // Already a hash's bucket (or Discord changed the hash): leave it.
+    if (!bucket.routeKeyed) return bucket;
+    const oldKey = bucket.key;
+    const newKey = `${hash}|${major}|${options.identity}`;
+    let target = this.#buckets.get(newKey);
+    this.#buckets.delete(oldKey);
+    let moved: readonly Waiter[];
+    if (!target) {
+      target = bucket;
+      bucket.key = newKey;
+      bucket.routeKeyed = false;
+      this.#buckets.set(newKey, bucket);
+      moved = bucket.queue;
+    } else {
+      bucket.cancelTimer();
+      moved = bucket.queue.splice(0);
+      for (const waiter of moved) target.enqueue(waiter);
+      target.inFlight += bucket.inFlight;
+      bucket.inFlight = 0;
+      bucket.mergedInto = target;
+    }
+    if (this.#gate) this.#requeueShared(oldKey, moved);
     return target;
+  }
+
+  /**
+   * With a gate: waiters whose tickets are in the shared queue of `oldKey` give them back and take
+   * new ones in their bucket's (in their order); one asking now is moved on by its answer.
+   */
+  #requeueShared(oldKey: string, waiters: readonly Waiter[]): void {
+    for (const waiter of waiters) {
+      if (waiter.ticket !== undefined && !waiter.asking) this.#gate!.leave(oldKey, waiter.ticket);
+      waiter.ticket = undefined;
+      if (!waiter.asking) this.#ask(waiter);
+    }
   }
 
   #maybeSweep(now: number): void {
@@ -505,6 +545,8 @@ function retryAfterOf(info: RateLimitHeaders): number {
 interface Gated {
   key: string;
   answer: GateAnswer;
+  /** The key is the route's (no hash known then): an answer's hash is passed on to the shared state. */
+  routeKeyed: boolean;
 }
 
 /** An update for the place `answer` reserved: its window and its global place, if it took one. */
@@ -528,13 +570,4 @@ function gateUpdate(status: number, info: RateLimitHeaders): Omit<GateUpdate, 'e
     else update.blockedMs = retryAfterOf(info);
   }
   return update;
-}
-
-/**
- * The shared bucket of a route: keyed by route, not by learned hash, so every instance names it
- * alike from the first request on, whatever it has learned yet (answers still carry a shared
- * bucket's remaining).
- */
-function gateKeyOf(route: Route, identity: string): string {
-  return `${route.bucketRoute}|${route.major}|${identity}`;
 }

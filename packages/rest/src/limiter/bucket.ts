@@ -14,6 +14,8 @@ export interface Waiter {
   bucket?: Bucket;
   /** Its place in the shared queue (with a gate), once the gate gave one. */
   ticket?: string;
+  /** The shared bucket key `ticket` belongs to (the bucket may have been re-keyed since). */
+  ticketKey?: string;
   /** A gate call for it is under way: its answer moves it on. */
   asking?: boolean;
   /** The gate failed for it: it goes on this instance's knowledge alone. */
@@ -45,13 +47,44 @@ export class Bucket {
   /** Set when this bucket turned out to share Discord's bucket with another: follow it. */
   mergedInto: Bucket | undefined;
 
-  constructor(public key: string) {}
+  /**
+   * `routeKeyed`: keyed by the route, its Discord bucket hash not known yet; learning it re-keys the
+   * bucket (or merges it into the hash's bucket, which other routes may share).
+   */
+  constructor(
+    public key: string,
+    public routeKeyed = false,
+  ) {}
 
   /** Puts a waiter behind every waiter of equal or higher priority. */
   enqueue(waiter: Waiter): void {
     waiter.bucket = this;
     let at = this.queue.length;
     while (at > 0 && this.queue[at - 1]!.priority < waiter.priority) at--;
+    this.queue.splice(at, 0, waiter);
+  }
+
+  /**
+   * Moves a waiter that just got a ticket in the shared queue to where the ticket stands there:
+   * behind every waiter of higher priority or of equal priority with an earlier ticket, ahead of the
+   * ones still without. Only the head asks the shared queue again, so the two orders must agree (a
+   * ticket taken anew, after a re-keyed bucket or a lapsed lease, would otherwise wait behind a
+   * ticket that nobody asks for).
+   */
+  placeByTicket(waiter: Waiter): void {
+    const from = this.queue.lastIndexOf(waiter);
+    if (from === -1) return;
+    this.queue.splice(from, 1);
+    const seq = Number(waiter.ticket);
+    let at = this.queue.length;
+    while (at > 0) {
+      const other = this.queue[at - 1]!;
+      const behind =
+        other.priority < waiter.priority ||
+        (other.priority === waiter.priority && (other.ticket === undefined || Number(other.ticket) > seq));
+      if (!behind) break;
+      at--;
+    }
     this.queue.splice(at, 0, waiter);
   }
 

@@ -6,7 +6,7 @@ import type { GateAnswer, GateRequest, GateUpdate, LimiterGate } from '../limite
 import { RENEW, RESERVE, SENT, UPDATE } from './scripts.js';
 
 type ScriptedRedis = Redis & {
-  swReserve(...args: (string | number)[]): Promise<[number, number, string, string]>;
+  swReserve(...args: (string | number)[]): Promise<[number, number, string, string, string?]>;
   swSent(bucket: string, ticket: string): Promise<number>;
   swUpdate(...args: (string | number)[]): Promise<number>;
   swRenew(...args: (string | number)[]): Promise<number>;
@@ -66,7 +66,7 @@ export class RedisGate implements LimiterGate {
 
   async reserve(request: GateRequest): Promise<GateAnswer> {
     const { bucketKey, identity } = request;
-    const [waitMs, epoch, slot, ticket] = await this.#redis.swReserve(
+    const [waitMs, epoch, slot, ticket, movedTo] = await this.#redis.swReserve(
       this.#key('b', bucketKey),
       this.#key('gs', identity),
       this.#key('gb', identity),
@@ -85,6 +85,10 @@ export class RedisGate implements LimiterGate {
       this.#sentWaitMs,
       this.#instance,
     );
+    if (movedTo !== undefined) {
+      if (request.ticket !== undefined) this.#release(bucketKey, request.ticket);
+      return { waitMs: Number(waitMs), epoch: Number(epoch), ticket, movedTo };
+    }
     this.#hold(bucketKey, ticket, request.ticket);
     const answer: GateAnswer = { waitMs: Number(waitMs), epoch: Number(epoch), ticket };
     if (slot) answer.globalSlot = slot;
@@ -111,6 +115,7 @@ export class RedisGate implements LimiterGate {
         KEY_TTL_MS,
         update.globalSlot ?? '',
         update.ticket,
+        update.bucketHash ?? '',
       )
       .catch(this.#onError);
   }

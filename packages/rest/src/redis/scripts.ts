@@ -5,7 +5,8 @@
 //   (ms; -1 = a new window whose end no answer has told yet), epoch (window counter), blocked (ms),
 //   window (ms), carry (answers of this window's requests that Discord already counted in the next
 //   window), seq (the last ticket given), unsent, unsentAt, unsentBy (the last ticket let through,
-//   when, and to which instance, until that instance says it is sent);
+//   when, and to which instance, until that instance says it is sent), hash (on a bucket keyed by
+//   route: Discord's bucket hash an answer named, whose key every request of the route moves to);
 // - the queue, a sorted set of waiting tickets (score: arrival order, re-sent 429s and interaction
 //   responses first), so every instance's callers are served in the order they reached any instance;
 // - the leases of waiting tickets and of places in flight (ticket → ms): the instance holding them
@@ -14,7 +15,7 @@
 const readState = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local f = redis.call('HMGET', KEYS[1], 'limit', 'used', 'reset', 'epoch', 'blocked', 'window', 'carry')
+local f = redis.call('HMGET', KEYS[1], 'limit', 'used', 'reset', 'epoch', 'blocked', 'window', 'carry', 'hash')
 local limit = tonumber(f[1])
 local used = tonumber(f[2]) or 0
 local reset = tonumber(f[3]) or 0
@@ -22,6 +23,7 @@ local epoch = tonumber(f[4]) or 0
 local blocked = tonumber(f[5]) or 0
 local window = tonumber(f[6]) or 1000
 local carry = tonumber(f[7]) or 0
+local movedTo = f[8]
 `;
 
 /** Counts the live in-flight leases of the hash at `key`, dropping the ones that ran out. */
@@ -39,7 +41,9 @@ end
  * ARGV: global limit, exempt (0/1), key ttl (ms), global window (ms), in-flight hold (ms),
  * ticket ('' on arrival), priority (0-2), lease (ms), wait behind another live ticket (ms), how long
  * a ticket let through holds the next back at most without its `SENT` (ms), the asking instance.
- * Returns { wait ms (0 = go, a place is taken), epoch, global place ('' when none), ticket }.
+ * Returns { wait ms (0 = go, a place is taken), epoch, global place ('' when none), ticket }, or
+ * { -1, epoch, '', '', hash } when the bucket is a route's that an answer put in Discord's bucket
+ * `hash` (the ticket asked with is dropped; the request asks again under the hash's key).
  *
  * A request takes a ticket on arrival (the same call tries to send it: one round trip when the
  * bucket has room), and only the first live ticket of the queue may take a place; the others ask
@@ -62,6 +66,13 @@ local function save()
   for k = 1, 6 do if k ~= 2 and k ~= 3 then redis.call('PEXPIRE', KEYS[k], ttl) end end
 end
 local ticket = ARGV[6]
+if movedTo then
+  if ticket ~= '' then
+    redis.call('ZREM', KEYS[4], ticket)
+    redis.call('HDEL', KEYS[5], ticket)
+  end
+  return { -1, epoch, '', '', movedTo }
+end
 if ticket == '' or not redis.call('ZSCORE', KEYS[4], ticket) then
   local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
   ticket = tostring(seq)
@@ -148,7 +159,8 @@ return { 0, epoch, slot, ticket }
 /**
  * KEYS: bucket state, global block, global places, in-flight leases. ARGV: epoch, has limits (0/1),
  * limit, remaining, reset-after (ms), unlimited (0/1), blocked ms, global blocked ms, key ttl (ms),
- * global place ('' for none), ticket (its in-flight lease ends; it no longer holds the next back).
+ * global place ('' for none), ticket (its in-flight lease ends; it no longer holds the next back),
+ * Discord's bucket hash of a bucket keyed by route ('' for none: the route's requests move to it).
  */
 export const UPDATE = `${readState}
 redis.call('HDEL', KEYS[4], ARGV[11])
@@ -186,6 +198,7 @@ if b > 0 then
 end
 local g = tonumber(ARGV[8])
 if g > 0 then redis.call('SET', KEYS[2], '1', 'PX', g) end
+if ARGV[12] ~= '' then redis.call('HSET', KEYS[1], 'hash', ARGV[12]) end
 if ARGV[10] ~= '' then redis.call('ZADD', KEYS[3], 'XX', now, ARGV[10]) end
 redis.call('HSET', KEYS[1], 'used', used, 'reset', reset, 'blocked', blocked, 'carry', carry)
 redis.call('PEXPIRE', KEYS[1], ARGV[9])
