@@ -117,20 +117,30 @@ export class NatsBroker extends RpcBroker implements Broker {
     }
   }
 
-  async publish<T>(routingKey: string, body: T, options: PublishOptions = {}): Promise<void> {
-    this.checkOpen();
-    validateRoutingKey(routingKey);
-    const data = Buffer.from(wireJson(body));
+  publish<T>(routingKey: string, body: T, options: PublishOptions = {}): Promise<void> {
+    let data: Buffer;
+    try {
+      this.checkOpen();
+      validateRoutingKey(routingKey);
+      data = Buffer.from(wireJson(body));
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const partition = this.#partitioner.of(options.partitionKey);
-    const headers = makeHeaders({
-      ...options.headers,
-      [H.anonymous]: options.messageId === undefined ? '1' : undefined,
-      [H.partitionKey]: options.partitionKey,
-    });
-    await this.#publisher.publish(
+    const { messageId, partitionKey } = options;
+    // Most publishes (envelopes: an id, no headers) carry no header of shardwire's or the caller's.
+    const headers =
+      options.headers === undefined && messageId !== undefined && partitionKey === undefined
+        ? undefined
+        : makeHeaders({
+            ...options.headers,
+            [H.anonymous]: messageId === undefined ? '1' : undefined,
+            [H.partitionKey]: partitionKey,
+          });
+    return this.#publisher.publish(
       this.#names.eventSubject(partition, routingKey),
       data,
-      options.messageId ?? randomUUID(),
+      messageId ?? randomUUID(),
       headers,
       routingKey,
     );

@@ -2,7 +2,7 @@ import type { JetStreamClient, PubAck } from 'nats';
 import { describe, expect, it } from 'vitest';
 import { createBrokerMetrics } from '../metrics.js';
 import { turns } from '../testing/helpers.js';
-import { NatsPublisher, RESEND_WINDOW_MS } from './NatsPublisher.js';
+import { MAX_IN_FLIGHT, NatsPublisher, RESEND_WINDOW_MS } from './NatsPublisher.js';
 
 /** A JetStream client that records what is sent and acknowledges each publish at once. */
 function fakeJetStream() {
@@ -55,5 +55,32 @@ describe('NatsPublisher', () => {
     await turns();
     expect(sent).toEqual(['a', 'b', 'c', 'b', 'c']);
     await publisher.drain(1_000);
+  });
+
+  it('past its buffer, sends held publishes in call order, before any later publish', async () => {
+    const sent: string[] = [];
+    const acks: (() => void)[] = [];
+    const js = {
+      publish: (_subject: string, _data: Uint8Array, options: { msgID: string }) => {
+        sent.push(options.msgID);
+        return new Promise<PubAck>((resolve) => acks.push(() => resolve({ stream: 's', seq: 1 } as PubAck)));
+      },
+    } as unknown as JetStreamClient;
+    const publisher = new NatsPublisher(js, 2, createBrokerMetrics('nats', undefined), undefined, () => 0);
+    const data = new Uint8Array();
+    // Fill what may be in flight, then the buffer (2), then hold 3 more.
+    const ids = Array.from({ length: MAX_IN_FLIGHT + 5 }, (_, i) => `m${i}`);
+    const settled = ids.map((id) => publisher.publish('s', data, id, undefined, 'k'));
+    expect(sent).toHaveLength(MAX_IN_FLIGHT);
+    // A publish made as soon as the first one is confirmed comes after every held one.
+    const late = settled[0]!.then(() => publisher.publish('s', data, 'late', undefined, 'k'));
+    while (sent.length < ids.length + 1) {
+      acks.shift()!();
+      await turns(1);
+    }
+    expect(sent).toEqual([...ids, 'late']);
+    for (const ack of acks.splice(0)) ack();
+    await Promise.all([...settled, late]);
+    expect(publisher.pending).toBe(0);
   });
 });

@@ -3,12 +3,17 @@
  * A publish that fails for want of a connection is retried with backoff (the stream drops the
  * duplicate by `Nats-Msg-Id`); the queue of publishes is bounded and the caller waits when it is full.
  * Publishes confirmed shortly before the connection drops are sent again (see RESEND_WINDOW_MS).
+ *
+ * Per publish the path allocates what JetStream needs and one record; a confirmed publish is
+ * remembered for the resend window in arrays (`RecentPublishes`), not as its record and promise,
+ * which would otherwise live ~2 s, long enough for the garbage collector to promote them.
  */
 import type { Logger } from '@shardwire/core';
 import type { JetStreamClient, MsgHdrs } from 'nats';
 import { BrokerClosedError, PublishRejectedError } from '../errors.js';
 import { Deque } from '../memory/Deque.js';
 import type { BrokerMetrics } from '../metrics.js';
+import { RecentPublishes } from './RecentPublishes.js';
 
 interface Pending {
   subject: string;
@@ -24,7 +29,8 @@ interface Pending {
   reject(error: Error): void;
 }
 
-const MAX_IN_FLIGHT = 2_048;
+/** Publishes waiting for their acks at once. */
+export const MAX_IN_FLIGHT = 2_048;
 /**
  * How long a confirmed publish is kept to be sent again if the connection drops just after. A
  * nats-server (2.9) stopped with SIGTERM shuts JetStream down before it closes client connections:
@@ -35,14 +41,16 @@ const MAX_IN_FLIGHT = 2_048;
 export const RESEND_WINDOW_MS = 2_000;
 
 export class NatsPublisher {
+  /** Publishes to send, oldest first; at most `limit` (the rest are held). */
   readonly #queue = new Deque<Pending>();
+  /** Publishes that came while the queue was full: moved to it, in call order, as it empties. */
+  readonly #held = new Deque<Pending>();
   #inFlight = 0;
-  #roomWaiters: (() => void)[] = [];
   #idleWaiters: (() => void)[] = [];
   #closed = false;
   readonly #retryTimers = new Set<NodeJS.Timeout>();
   /** Publishes confirmed in the last RESEND_WINDOW_MS (at most `limit`), oldest first. */
-  readonly #recent = new Deque<{ item: Pending; at: number }>();
+  readonly #recent = new RecentPublishes();
 
   constructor(
     private readonly js: JetStreamClient,
@@ -54,10 +62,10 @@ export class NatsPublisher {
   ) {}
 
   get pending(): number {
-    return this.#queue.length + this.#inFlight + this.#retryTimers.size;
+    return this.#queue.length + this.#held.length + this.#inFlight + this.#retryTimers.size;
   }
 
-  async publish(
+  publish(
     subject: string,
     data: Uint8Array,
     msgID: string,
@@ -65,25 +73,13 @@ export class NatsPublisher {
     routingKey: string,
     countAsPublished = true,
   ): Promise<void> {
-    if (this.#closed) throw new BrokerClosedError();
-    while (this.#queue.length >= this.limit) {
-      await new Promise<void>((resolve) => this.#roomWaiters.push(resolve));
-      if (this.#closed) throw new BrokerClosedError();
-    }
+    if (this.#closed) return Promise.reject(new BrokerClosedError());
     if (countAsPublished) this.metrics.published();
     return new Promise((resolve, reject) => {
-      this.#queue.push({
-        subject,
-        data,
-        msgID,
-        headers,
-        routingKey,
-        startedAt: performance.now(),
-        attempts: 0,
-        resend: false,
-        resolve,
-        reject,
-      });
+      const item = pending(subject, data, msgID, headers, routingKey, false, resolve, reject);
+      // Nobody overtakes a held publish: past the limit, publishes wait in call order.
+      if (this.#held.length === 0 && this.#queue.length < this.limit) this.#queue.push(item);
+      else this.#held.push(item);
       this.#pump();
     });
   }
@@ -100,17 +96,19 @@ export class NatsPublisher {
       clearTimeout(timer);
     }
     this.#closed = true;
-    this.#recent.removeWhere(() => true);
+    this.#recent.clear();
     for (const timer of this.#retryTimers) clearTimeout(timer);
     this.#retryTimers.clear();
-    const left = this.#queue.removeWhere(() => true);
+    const left = [...this.#queue.removeWhere(() => true), ...this.#held.removeWhere(() => true)];
     for (const item of left) item.reject(new BrokerClosedError());
-    for (const wake of this.#roomWaiters.splice(0)) wake();
   }
 
   #pump(): void {
-    while (this.#inFlight < MAX_IN_FLIGHT && this.#queue.length > 0) this.#send(this.#queue.shift()!);
-    while (this.#roomWaiters.length > 0 && this.#queue.length < this.limit) this.#roomWaiters.shift()!();
+    for (;;) {
+      while (this.#inFlight < MAX_IN_FLIGHT && this.#queue.length > 0) this.#send(this.#queue.shift()!);
+      if (this.#held.length === 0 || this.#queue.length >= this.limit) return;
+      while (this.#held.length > 0 && this.#queue.length < this.limit) this.#queue.push(this.#held.shift()!);
+    }
   }
 
   #send(item: Pending): void {
@@ -123,18 +121,24 @@ export class NatsPublisher {
         item.headers ? { msgID: item.msgID, headers: item.headers } : { msgID: item.msgID },
       )
       .then(
-        () => {
-          if (!item.resend) this.metrics.confirmed(performance.now() - item.startedAt);
-          this.#remember(item);
-          item.resolve();
-        },
+        () => this.#acked(item),
         (error: Error) => this.#failed(item, error),
-      )
-      .finally(() => {
-        this.#inFlight--;
-        this.#pump();
-        if (this.pending === 0) for (const done of this.#idleWaiters.splice(0)) done();
-      });
+      );
+  }
+
+  #acked(item: Pending): void {
+    if (!item.resend) this.metrics.confirmed(performance.now() - item.startedAt);
+    const now = this.now();
+    this.#recent.push(item.subject, item.data, item.msgID, item.headers, item.routingKey, now);
+    this.#recent.forget(now - RESEND_WINDOW_MS, this.limit);
+    item.resolve();
+    this.#settled();
+  }
+
+  #settled(): void {
+    this.#inFlight--;
+    this.#pump();
+    if (this.pending === 0) for (const done of this.#idleWaiters.splice(0)) done();
   }
 
   /**
@@ -144,44 +148,29 @@ export class NatsPublisher {
    */
   connectionLost(): void {
     if (this.#closed) return;
-    this.#forget(this.now());
-    const again = this.#recent.removeWhere(() => true);
+    this.#recent.forget(this.now() - RESEND_WINDOW_MS, this.limit);
+    const again: Pending[] = [];
+    const lost = (error: Error) =>
+      this.logger?.error({ err: { message: error.message } }, 'could not send a confirmed publish again');
+    this.#recent.takeAll((subject, data, msgID, headers, routingKey) =>
+      again.push(pending(subject, data, msgID, headers, routingKey, true, () => {}, lost)),
+    );
     if (again.length === 0) return;
     this.logger?.warn(
       { count: again.length },
       'NATS connection lost: sending recently confirmed publishes again',
     );
-    for (let i = again.length - 1; i >= 0; i--) {
-      const { item } = again[i]!;
-      this.#queue.unshift({
-        ...item,
-        attempts: 0,
-        resend: true,
-        resolve: () => {},
-        reject: (error) =>
-          this.logger?.error({ err: { message: error.message } }, 'could not send a confirmed publish again'),
-      });
-    }
+    for (let i = again.length - 1; i >= 0; i--) this.#queue.unshift(again[i]!);
     this.#pump();
   }
 
-  #remember(item: Pending): void {
-    const now = this.now();
-    this.#recent.push({ item, at: now });
-    this.#forget(now);
-  }
-
-  #forget(now: number): void {
-    while (this.#recent.length > this.limit) this.#recent.shift();
-    for (
-      let oldest = this.#recent.peek();
-      oldest && now - oldest.at > RESEND_WINDOW_MS;
-      oldest = this.#recent.peek()
-    )
-      this.#recent.shift();
-  }
-
   #failed(item: Pending, error: Error): void {
+    this.#retryOrReject(item, error);
+    // After a retry is scheduled, so that `pending` counts it.
+    this.#settled();
+  }
+
+  #retryOrReject(item: Pending, error: Error): void {
     const api = (error as { api_error?: { err_code?: number; description?: string } }).api_error;
     // 10077 maximum messages, 10047 maximum bytes: the stream refuses it (DiscardPolicy.New).
     if (api?.err_code === 10077 || api?.err_code === 10047 || /exceeded/i.test(api?.description ?? '')) {
@@ -204,4 +193,28 @@ export class NatsPublisher {
     }, delay);
     this.#retryTimers.add(timer);
   }
+}
+
+function pending(
+  subject: string,
+  data: Uint8Array,
+  msgID: string,
+  headers: MsgHdrs | undefined,
+  routingKey: string,
+  resend: boolean,
+  resolve: () => void,
+  reject: (error: Error) => void,
+): Pending {
+  return {
+    subject,
+    data,
+    msgID,
+    headers,
+    routingKey,
+    startedAt: performance.now(),
+    attempts: 0,
+    resend,
+    resolve,
+    reject,
+  };
 }
