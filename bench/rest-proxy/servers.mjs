@@ -6,6 +6,13 @@ import { createServer } from 'node:http';
 const [role, upstreamUrl] = process.argv.slice(2);
 /** Keep-alive connections from each proxy to the upstream: the load generator never has more in flight. */
 const UPSTREAM_CONNECTIONS = 64;
+/**
+ * Every server here keeps idle connections as long as shardwire's proxy does (65 s). With node:http's
+ * default (5 s) the upstream dropped every proxy's 64 connections between two of its slices, and the
+ * passthrough and @discordjs/proxy dropped the load generator's: each slice but shardwire's then
+ * began by opening connections again.
+ */
+const SERVER = { keepAliveTimeout: 65_000 };
 process.on('SIGINT', () => process.exit(0));
 
 function ready(server) {
@@ -23,7 +30,7 @@ if (role === 'upstream') {
   }, 1000).unref();
   const tail = `,"content":"benchmark","type":0,"author":{"id":"1","username":"bot","discriminator":"0","avatar":null,"bot":true},"edited_timestamp":null,"tts":false,"mention_everyone":false,"mentions":[],"mention_roles":[],"attachments":[],"embeds":[],"pinned":false}`;
   ready(
-    createServer((req, res) => {
+    createServer(SERVER, (req, res) => {
       const chunks = [];
       req.on('data', (chunk) => chunks.push(chunk));
       req.on('end', () => {
@@ -64,6 +71,35 @@ if (role === 'upstream') {
   });
   const url = await proxy.listen(0, '127.0.0.1');
   console.log(`READY ${url}`);
+} else if (role === 'shardwire-redis') {
+  // The same proxy with its limits in Redis (REDIS_URL), as several instances run it: one Redis call
+  // per request on the path. Keys under a throwaway prefix, removed on exit.
+  const { randomUUID } = await import('node:crypto');
+  const { startRestProxy, loadRestProxyConfig } = await import('../../packages/rest/dist/index.js');
+  const prefix = `bench:rest:${randomUUID()}:`;
+  const config = loadRestProxyConfig({
+    env: {
+      DISCORD_API_URL: `${upstreamUrl}/api`,
+      REDIS_URL: process.env.REDIS_URL,
+      REST_REDIS_PREFIX: prefix,
+      REST_PROXY_PORT: '0',
+      REST_PROXY_HOST: '127.0.0.1',
+      REST_PROXY_CONNECTIONS: String(UPSTREAM_CONNECTIONS),
+      REST_GLOBAL_LIMIT: '1000000',
+      LOG_LEVEL: 'warn',
+    },
+  });
+  const running = await startRestProxy(config);
+  process.once('SIGTERM', async () => {
+    await running.close();
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(process.env.REDIS_URL);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+    process.exit(0);
+  });
+  console.log(`READY ${running.url}`);
 } else if (role === 'discordjs') {
   const { REST } = await import('@discordjs/rest');
   const { proxyRequests } = await import('@discordjs/proxy');
@@ -73,7 +109,7 @@ if (role === 'upstream') {
     globalRequestsPerSecond: 1_000_000,
     rejectOnRateLimit: () => true,
   });
-  ready(createServer(proxyRequests(rest)));
+  ready(createServer(SERVER, proxyRequests(rest)));
 } else if (role === 'bare') {
   // The physical limit: node:http in, an undici Pool out, no limiting, routing or metrics at all.
   // It moves bytes the way shardwire's proxy does (small bodies read whole and sent with their
@@ -82,7 +118,7 @@ if (role === 'upstream') {
   const { Pool } = await import('../../packages/rest/node_modules/undici/index.js');
   const pool = new Pool(upstreamUrl, { connections: UPSTREAM_CONNECTIONS, keepAliveTimeout: 30_000 });
   ready(
-    createServer(async (req, res) => {
+    createServer(SERVER, async (req, res) => {
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
       const headers = { ...req.headers };
       delete headers.host;
