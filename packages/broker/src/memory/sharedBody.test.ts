@@ -100,3 +100,15 @@ describe('a JsonText property', () => {
     expect(deliveredBody(shared, true)).toEqual({ d: '{"a":' });
   });
 });
+
+describe('JsonText', () => {
+  it('is the text between its bounds, parsed once', () => {
+    const payload = '{"op":0,"d":{"a":[1]}}';
+    const text = new JsonText(payload, 12, payload.length - 1);
+    expect(text.text).toBe('{"a":[1]}');
+    expect(text.value()).toEqual({ a: [1] });
+    expect(text.value()).toBe(text.value());
+    expect(new JsonText('[2]').text).toBe('[2]');
+    expect(() => new JsonText(payload, 0, 5).value()).toThrow(SyntaxError);
+  });
+});

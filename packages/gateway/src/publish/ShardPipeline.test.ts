@@ -1,9 +1,9 @@
-import { type Envelope, guildIdOf, systemClock } from '@shardwire/core';
+import { type Envelope, envelopeId, guildIdOf, systemClock } from '@shardwire/core';
 import { describe, expect, it, vi } from 'vitest';
 import { partitionOf } from '../reshard/partition.js';
 import type { Dispatch } from '../shard/shard.js';
 import { FakeBroker, FakeCache } from '../testing/fakes.js';
-import { ShardPipeline, type ShardPipelineOptions } from './ShardPipeline.js';
+import { envelopeIdPrefix, ShardPipeline, type ShardPipelineOptions, toEnvelope } from './ShardPipeline.js';
 
 const dispatch = (
   seq: number,
@@ -199,5 +199,14 @@ describe('ShardPipeline with a spool', () => {
     pipeline.close();
     await spool.close();
     await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('toEnvelope', () => {
+  it('ids the envelope as envelopeId does, with or without a prefix made beforehand', () => {
+    const one = dispatch(41);
+    expect(envelopeIdPrefix('b', 2, 'sess')).toBe('b:2:sess:');
+    expect(toEnvelope('b', one, 64).id).toBe(envelopeId('b', 2, 'sess', 41));
+    expect(toEnvelope('b', one, 64, envelopeIdPrefix('b', 2, 'sess')).id).toBe('b:2:sess:41');
   });
 });

@@ -68,6 +68,7 @@ describe('decodePayload', () => {
     expect(payload).toMatchObject({ op: 0, s: 3, t: 'MESSAGE_CREATE' });
     expect(payload.d).toBeInstanceOf(JsonText);
     expect((payload.d as JsonText).value()).toEqual({ id: '1', guild_id: '2' });
+    expect((payload.d as JsonText).text).toBe('{"id":"1","guild_id":"2"}');
   });
 
   it('parses every other payload in full', () => {

@@ -29,7 +29,7 @@ export function decodePayload(text: string, keepAsText?: (t: string) => boolean)
   if (keepAsText) {
     const head = readHead(text);
     if (head !== undefined && head.op === 0 && head.t !== null && keepAsText(head.t)) {
-      return { op: 0, s: head.s, t: head.t, d: new JsonText(text.slice(head.dStart, text.length - 1)) };
+      return { op: 0, s: head.s, t: head.t, d: new JsonText(text, head.dStart, text.length - 1) };
     }
   }
   return JSON.parse(text) as Payload;
