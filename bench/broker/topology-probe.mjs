@@ -6,6 +6,7 @@
 // caches the topic authorisation of its last 12 keys, and 16 partitions rotate past that cache.
 import { randomBytes } from 'node:crypto';
 import amqplib from 'amqplib';
+import { probeRounds } from './probeRounds.mjs';
 
 const URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const COUNT = Number(process.env.PROBE_COUNT ?? 20000);
@@ -116,24 +117,14 @@ function publishAll({ v, target, channels }) {
   });
 }
 
-const rates = Object.fromEntries(names.map((n) => [n, []]));
-for (let round = 0; round < ROUNDS; round++) {
-  const order = round % 2 === 0 ? names : [...names].reverse();
-  for (const name of order) {
-    const rate = await publishAll(sides[name]);
-    rates[name].push(Math.round(rate));
+await probeRounds(
+  names,
+  ROUNDS,
+  (name) => publishAll(sides[name]),
+  async (name) => {
     for (const q of sides[name].queues) await setup.purgeQueue(q);
-  }
-  console.error(`round ${round}: ${names.map((n) => `${n}=${rates[n].at(-1)}`).join(' ')}`);
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const base = median(rates[names[0]]);
-for (const name of names) {
-  const m = median(rates[name]);
-  console.log(
-    `${name.padEnd(14)} median ${m}/s  (${((m / base) * 100).toFixed(0)}% of ${names[0]})  runs ${rates[name].join(' ')}`,
-  );
-}
+  },
+);
 for (const { exchange, target, queues, conn } of Object.values(sides)) {
   for (const q of queues) await setup.deleteQueue(q);
   if (target !== exchange) await setup.deleteExchange(target);
