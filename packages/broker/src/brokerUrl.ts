@@ -1,4 +1,7 @@
-/** Broker URL options of the networked backends: `?prefix=`, `?partitions=`, `?publishBuffer=`, `?ackWaitMs=`. */
+/**
+ * Broker URL options of the networked backends: `?prefix=`, `?partitions=`, `?publishBuffer=`,
+ * `?publishChannels=`, `?ackWaitMs=`.
+ */
 
 export interface BrokerUrlOptions {
   /** The URL without shardwire's own parameters, for the client library. */
@@ -9,13 +12,15 @@ export interface BrokerUrlOptions {
   partitions: number;
   /** Publishes held in memory while disconnected before `publish` waits. Default 10,000. */
   publishBuffer: number;
+  /** RabbitMQ: confirm channels the partitions are published on. Default 2. */
+  publishChannels: number;
   /** NATS: how long a delivered message may stay unacknowledged before redelivery. Default 30,000. */
   ackWaitMs: number;
   /** `host:port` only, safe to log. */
   display: string;
 }
 
-const OWN = ['prefix', 'partitions', 'publishBuffer', 'ackWaitMs'] as const;
+const OWN = ['prefix', 'partitions', 'publishBuffer', 'publishChannels', 'ackWaitMs'] as const;
 
 export function parseBrokerUrl(url: string): BrokerUrlOptions {
   let parsed: URL;
@@ -30,6 +35,7 @@ export function parseBrokerUrl(url: string): BrokerUrlOptions {
     throw new Error(`BROKER_URL prefix must be 1-64 letters, digits, _ or -, got "${prefix}"`);
   const partitions = intParam(params, 'partitions', 16, 1, 1024);
   const publishBuffer = intParam(params, 'publishBuffer', 10_000, 1, 10_000_000);
+  const publishChannels = intParam(params, 'publishChannels', 2, 1, 64);
   const ackWaitMs = intParam(params, 'ackWaitMs', 30_000, 1_000, 3_600_000);
   for (const name of OWN) params.delete(name);
   return {
@@ -37,6 +43,7 @@ export function parseBrokerUrl(url: string): BrokerUrlOptions {
     prefix,
     partitions,
     publishBuffer,
+    publishChannels,
     ackWaitMs,
     display: `${parsed.hostname}:${parsed.port || '(default port)'}`,
   };

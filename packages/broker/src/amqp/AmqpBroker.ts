@@ -57,8 +57,12 @@ export class AmqpBroker extends RpcBroker implements Broker {
     this.#names = amqpNames(options.prefix);
     this.#partitioner = new Partitioner(options.partitions);
     this.#topology = new AmqpTopology(this.#names, options.partitions, this.#logger);
-    this.#publisher = new AmqpPublisher(options.publishBuffer, this.#metrics, this.#logger, (reason) =>
-      this.#connection.reset(reason),
+    this.#publisher = new AmqpPublisher(
+      options.publishBuffer,
+      this.#metrics,
+      this.#logger,
+      (reason) => this.#connection.reset(reason),
+      options.publishChannels,
     );
     this.rpc = new AmqpRpc(this.#names, this.#logger, () => this.#connection.model);
     this.#connection = new AmqpConnection(

@@ -15,9 +15,6 @@ import { BrokerClosedError } from '../errors.js';
 import type { BrokerMetrics } from '../metrics.js';
 import { PublisherChannel } from './PublisherChannel.js';
 
-/** Confirm channels per publisher: 16 partitions give 8 routing keys to each channel's cache. */
-export const PUBLISH_CHANNELS = 2;
-
 /** A publish that came while the window was full: sent, in call order, once there is room. */
 interface HeldPublish {
   partition: number;
@@ -44,7 +41,8 @@ export class AmqpPublisher {
     private readonly metrics: BrokerMetrics,
     private readonly logger: Logger | undefined,
     onBroken: (reason: string) => void,
-    channels = PUBLISH_CHANNELS,
+    /** The URL's `publishChannels`: the default 2 gives the default 16 partitions 8 keys per channel. */
+    channels: number,
   ) {
     if (!Number.isInteger(channels) || channels < 1)
       throw new RangeError(`publisher channels must be a positive integer, got ${channels}`);

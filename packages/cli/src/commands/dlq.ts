@@ -9,7 +9,7 @@ export const dlqSettings = {
     env: 'BROKER_URL',
     flag: 'broker-url',
     schema: z.string({ message: 'expected the broker URL (amqp://… or nats://…)' }).min(1),
-    doc: 'The broker: `memory:` (one process), `amqp://…` (RabbitMQ) or `nats://…` (JetStream); URL parameters `prefix`, `partitions`, `publishBuffer`, `ackWaitMs`',
+    doc: 'The broker: `memory:` (one process), `amqp://…` (RabbitMQ) or `nats://…` (JetStream); URL parameters `prefix`, `partitions`, `publishBuffer`, `publishChannels`, `ackWaitMs`',
   },
   group: {
     env: 'DLQ_GROUP',
