@@ -12,6 +12,7 @@
 import type { Logger } from '@shardwire/core';
 import type { ChannelModel } from 'amqplib';
 import { BrokerClosedError } from '../errors.js';
+import { Deque } from '../memory/Deque.js';
 import type { BrokerMetrics } from '../metrics.js';
 import { PublisherChannel } from './PublisherChannel.js';
 
@@ -30,9 +31,8 @@ interface HeldPublish {
 export class AmqpPublisher {
   readonly #channels: PublisherChannel[];
   #unsettled = 0;
-  /** Publishes past the window, oldest from `#heldHead` (a queue that is compacted as it empties). */
-  #held: HeldPublish[] = [];
-  #heldHead = 0;
+  /** Publishes past the window, oldest first. */
+  readonly #held = new Deque<HeldPublish>();
   #drained: (() => void)[] = [];
   #closed = false;
 
@@ -52,7 +52,7 @@ export class AmqpPublisher {
 
   /** Publishes held, sent or not yet confirmed. */
   get pending(): number {
-    return this.#unsettled + this.#held.length - this.#heldHead;
+    return this.#unsettled + this.#held.length;
   }
 
   async attach(model: ChannelModel): Promise<void> {
@@ -78,7 +78,7 @@ export class AmqpPublisher {
   ): Promise<void> {
     if (this.#closed) return Promise.reject(new BrokerClosedError());
     // The common case takes no extra turn: room in the window and nobody held before it.
-    if (this.#unsettled < this.limit && this.#heldHead === this.#held.length)
+    if (this.#unsettled < this.limit && this.#held.length === 0)
       return this.#enqueue(partition, exchange, routingKey, body, messageId, headers);
     return new Promise<void>((resolve, reject) => {
       this.#held.push({ partition, exchange, routingKey, body, messageId, headers, resolve, reject });
@@ -112,9 +112,9 @@ export class AmqpPublisher {
       clearTimeout(timer);
     }
     this.#closed = true;
-    let left = this.#held.length - this.#heldHead;
-    for (const held of this.#held.splice(0).slice(this.#heldHead)) held.reject(new BrokerClosedError());
-    this.#heldHead = 0;
+    const held = this.#held.removeWhere(() => true);
+    for (const publish of held) publish.reject(new BrokerClosedError());
+    let left = held.length;
     for (const channel of this.#channels) left += channel.failAll(() => new BrokerClosedError());
     this.#unsettled = 0;
     if (left > 0) this.logger?.error({ unconfirmed: left }, 'closed with publishes never confirmed');
@@ -128,22 +128,13 @@ export class AmqpPublisher {
 
   /** Sends held publishes, oldest first, while the window has room. */
   #release(): void {
-    const held = this.#held;
-    while (this.#heldHead < held.length && this.#unsettled < this.limit) {
-      const next = held[this.#heldHead]!;
-      held[this.#heldHead++] = undefined as unknown as HeldPublish;
+    while (this.#held.length > 0 && this.#unsettled < this.limit) {
+      const next = this.#held.shift()!;
       const { partition, exchange, routingKey, body, messageId, headers } = next;
       this.#enqueue(partition, exchange, routingKey, body, messageId, headers).then(
         next.resolve,
         next.reject,
       );
-    }
-    if (this.#heldHead === held.length) {
-      held.length = 0;
-      this.#heldHead = 0;
-    } else if (this.#heldHead > 1024 && this.#heldHead * 2 > held.length) {
-      held.splice(0, this.#heldHead);
-      this.#heldHead = 0;
     }
   }
 }
