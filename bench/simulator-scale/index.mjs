@@ -17,13 +17,8 @@ const SECONDS = Number(process.env.SCALE_SECONDS ?? (isCI ? 5 : 15));
 
 const server = fork(join(here, 'server.mjs'), [], {
   env: { ...process.env, SCALE_GUILDS: String(GUILDS) },
+  // Node's defaults, as `shardwire simulator` runs (no heap or young generation flags).
   execArgv: [
-    '--max-old-space-size=12288',
-    // The load path's garbage (event texts, frame buffers) dies within a tick or two: a 256 MiB
-    // young generation (16 MiB by default) scavenges ~16 times less often, and each scavenge copies
-    // only what is still alive. Measured on this machine: ~30,000 events/s with the default, ~41,900
-    // with 64 MiB, ~51,400 with 128 MiB, ~52,200 with 256 MiB (RSS +400 MiB).
-    '--max-semi-space-size=256',
     // Extra V8 flags for the simulator process (e.g. `--max-semi-space-size=64`), for experiments.
     ...(process.env.SCALE_NODE_FLAGS ? process.env.SCALE_NODE_FLAGS.split(' ') : []),
     ...(process.env.SCALE_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SCALE_PROFILE}`] : []),
@@ -34,7 +29,7 @@ const lines = createInterface({ input: server.stdout });
 const nextLine = async () => JSON.parse((await once(lines, 'line'))[0]);
 const boot = await nextLine();
 console.log(
-  `${GUILDS} guilds in ${(boot.startupMs / 1000).toFixed(1)} s, RSS ${(boot.rss / 2 ** 20).toFixed(0)} MiB`,
+  `${GUILDS} guilds in ${(boot.startupMs / 1000).toFixed(1)} s, RSS ${(boot.rss / 2 ** 20).toFixed(0)} MiB, heap ${(boot.heapUsed / 2 ** 20).toFixed(0)} MiB`,
 );
 
 const control = async (method, path, body) => {

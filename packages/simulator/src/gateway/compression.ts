@@ -6,19 +6,20 @@ import { constants, createDeflate, type Deflate, deflateSync } from 'node:zlib';
 import { Encoder as ZstdEncoder } from '@toondepauw/node-zstd';
 
 export interface Encoder {
-  /** Encodes one payload; results come back in call order. */
-  encode(text: string): Promise<string | Buffer>;
+  /** Encodes one payload (JSON text, or its UTF-8 bytes); results come back in call order. */
+  encode(payload: string | Buffer): Promise<string | Buffer>;
   close(): void;
 }
 
 export const plainEncoder: Encoder = {
-  encode: async (text) => text,
+  // Text, so that ws sends a text frame.
+  encode: async (payload) => (typeof payload === 'string' ? payload : payload.toString('utf8')),
   close() {},
 };
 
 /** IDENTIFY's `compress: true`: every payload deflated on its own (zlib, not a stream). */
 export const payloadZlibEncoder: Encoder = {
-  encode: async (text) => deflateSync(text),
+  encode: async (payload) => deflateSync(payload),
   close() {},
 };
 
@@ -32,11 +33,11 @@ export class ZlibStreamEncoder implements Encoder {
     this.#deflate.on('error', () => {});
   }
 
-  encode(text: string): Promise<Buffer> {
+  encode(payload: string | Buffer): Promise<Buffer> {
     const result = this.#queue.then(
       () =>
         new Promise<Buffer>((resolve, reject) => {
-          this.#deflate.write(text);
+          this.#deflate.write(payload);
           this.#deflate.flush(constants.Z_SYNC_FLUSH, () => {
             const out = Buffer.concat(this.#chunks);
             this.#chunks = [];
@@ -63,7 +64,8 @@ export class ZlibStreamEncoder implements Encoder {
  */
 const zstdEncoder = new ZstdEncoder(3);
 export const zstdFramesEncoder: Encoder = {
-  encode: async (text) => zstdEncoder.encodeSync(Buffer.from(text)),
+  encode: async (payload) =>
+    zstdEncoder.encodeSync(typeof payload === 'string' ? Buffer.from(payload) : payload),
   close() {},
 };
 

@@ -5,17 +5,13 @@ import { GatewayOpcodes } from 'discord-api-types/v10';
 import type { WebSocket } from 'ws';
 import { CloseCode, closeReason } from './closeCodes.js';
 import { type Encoder, plainEncoder } from './compression.js';
+import { payloadStart, textFrame } from './frames.js';
 import type { DispatchPayload, GatewaySession, SessionTransport } from './session.js';
 
 /** Discord closes with 4002 on client payloads over 4096 bytes. */
 export const MAX_CLIENT_FRAME_BYTES = 4096;
 /** 120 gateway sends per 60 s per connection, then 4008. */
 export const SEND_LIMIT = { count: 120, windowMs: 60_000 };
-
-/** The bytes of an unmasked WebSocket frame header for a payload of `length` bytes (RFC 6455 5.2). */
-function frameHeaderLength(length: number): number {
-  return length < 126 ? 2 : length < 65536 ? 4 : 10;
-}
 
 export interface ConnectionHandlers {
   identify(connection: GatewayConnection, d: unknown): void;
@@ -45,8 +41,13 @@ export class GatewayConnection implements SessionTransport {
   #sendsInWindow = 0;
   #serverCloseCode: number | undefined;
   #open = true;
-  /** Plain text frames waiting for the end of the current synchronous run (see `#flush`). */
-  #pending: string[] = [];
+  /** Plain frames waiting for the end of the current synchronous run (see `#flush`). */
+  #pending: Buffer[] = [];
+  /** Frames sent back to back from one chunk (a session's dispatches), not yet in `#pending`. */
+  #runChunk: Buffer | undefined;
+  #runStart = 0;
+  #runEnd = 0;
+  #flushQueued = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -79,19 +80,54 @@ export class GatewayConnection implements SessionTransport {
 
   send(payload: DispatchPayload | { op: number; d: unknown; s?: null; t?: null }): void {
     if (!this.#open) return;
-    this.sendText(JSON.stringify({ t: null, s: null, ...payload }));
+    const text = JSON.stringify({ t: null, s: null, ...payload });
+    if (this.#encoder !== plainEncoder) this.#sendEncoded(text);
+    else if (this.#queue()) this.#pending.push(textFrame(text));
   }
 
-  sendText(text: string): void {
+  /**
+   * A frame already written (a session's dispatch, see `ReplayBuffer`): sent from where it is with
+   * no copy, after what was queued before it; frames that follow one another in their chunk leave
+   * as one range. Compressed connections encode its payload.
+   */
+  sendFrame(frames: Buffer, start: number, end: number): void {
     if (!this.#open) return;
-    // Plain text needs no encoding step: queued at once (everything before it was queued at once too).
-    if (this.#encoder === plainEncoder) {
-      if (this.ws.readyState !== this.ws.OPEN) return;
-      if (this.#pending.length === 0) process.nextTick(this.#flush);
-      this.#pending.push(text);
+    if (this.#encoder !== plainEncoder) {
+      this.#sendEncoded(frames.subarray(payloadStart(frames, start), end));
       return;
     }
-    this.#encoder.encode(text).then(
+    if (frames === this.#runChunk && start === this.#runEnd) {
+      this.#runEnd = end;
+      return;
+    }
+    if (!this.#queue()) return;
+    this.#runChunk = frames;
+    this.#runStart = start;
+    this.#runEnd = end;
+  }
+
+  /**
+   * Readies `#pending` for one more plain frame (the current run closed, a flush queued); false when
+   * the socket is no longer open.
+   */
+  #queue(): boolean {
+    if (this.ws.readyState !== this.ws.OPEN) return false;
+    this.#endRun();
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      process.nextTick(this.#flush);
+    }
+    return true;
+  }
+
+  #endRun(): void {
+    if (this.#runChunk === undefined) return;
+    this.#pending.push(this.#runChunk.subarray(this.#runStart, this.#runEnd));
+    this.#runChunk = undefined;
+  }
+
+  #sendEncoded(payload: string | Buffer): void {
+    this.#encoder.encode(payload).then(
       (data) => {
         if (this.#open && this.ws.readyState === this.ws.OPEN) this.ws.send(data);
       },
@@ -100,45 +136,26 @@ export class GatewayConnection implements SessionTransport {
   }
 
   /**
-   * Writes the plain text frames queued in one synchronous run (a burst of dispatches) as one buffer
-   * and one socket write, instead of two writes (header, payload) and their bookkeeping per frame
-   * through `ws.send`. Server frames are unmasked and the server negotiates no extension (Discord
-   * offers no permessage-deflate), so a frame is just a header and the UTF-8 payload.
+   * Writes the plain frames queued in one synchronous run (a burst of dispatches) in one socket
+   * write (a run of a session's frames is one buffer already), instead of two writes (header,
+   * payload) and their bookkeeping per frame through `ws.send`.
    */
   readonly #flush = (): void => {
-    const texts = this.#pending;
+    this.#flushQueued = false;
+    this.#endRun();
+    const frames = this.#pending;
     this.#pending = [];
     // ws keeps its net.Socket in `_socket` (never missing on a live server socket).
     const socket = (this.ws as unknown as { _socket?: Socket })._socket;
     if (!socket || this.ws.readyState !== this.ws.OPEN) return;
-    const lengths = new Array<number>(texts.length);
-    let total = 0;
-    for (let i = 0; i < texts.length; i++) {
-      const length = Buffer.byteLength(texts[i]!);
-      lengths[i] = length;
-      total += frameHeaderLength(length) + length;
+    if (frames.length === 1) {
+      socket.write(frames[0]!);
+      return;
     }
-    const out = Buffer.allocUnsafe(total);
-    let at = 0;
-    for (let i = 0; i < texts.length; i++) {
-      const length = lengths[i]!;
-      out[at] = 0x81; // FIN, text frame
-      if (length < 126) {
-        out[at + 1] = length;
-        at += 2;
-      } else if (length < 65536) {
-        out[at + 1] = 126;
-        out.writeUInt16BE(length, at + 2);
-        at += 4;
-      } else {
-        out[at + 1] = 127;
-        out.writeUInt32BE(Math.floor(length / 2 ** 32), at + 2);
-        out.writeUInt32BE(length >>> 0, at + 6);
-        at += 10;
-      }
-      at += out.write(texts[i]!, at, length, 'utf8');
-    }
-    socket.write(out);
+    // Corked, the writes leave as one writev.
+    socket.cork();
+    for (const frame of frames) socket.write(frame);
+    socket.uncork();
   };
 
   sendOp(op: number, d: unknown): void {
@@ -156,7 +173,7 @@ export class GatewayConnection implements SessionTransport {
     this.#open = false;
     this.#deadline?.cancel();
     // What was queued before the close goes out before the close frame, as it was sent first.
-    if (this.#pending.length > 0) this.#flush();
+    if (this.#flushQueued) this.#flush();
     // Close frames are never compressed; pending encoded payloads before it are dropped.
     this.ws.close(code, reason.slice(0, 120));
     // A peer that never answers the close frame is cut off.

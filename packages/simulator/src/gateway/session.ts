@@ -1,7 +1,7 @@
 /** A gateway session: its seq, the dispatches it sent (for RESUME), and the connection it currently has, if any. */
 import type { BotRecord } from '../state/records.js';
 import type { ShardCounters } from '../stats.js';
-import { ReplayBuffer } from './replayBuffer.js';
+import { type FrameSink, ReplayBuffer } from './replayBuffer.js';
 
 export interface DispatchPayload {
   op: 0;
@@ -27,10 +27,8 @@ export function dispatchText(t: string, s: number, d: unknown): string {
   return JSON.stringify({ t, s, op: 0, d });
 }
 
-/** What a session (and fault injection) needs from a live connection. */
-export interface SessionTransport {
-  /** Sends an already serialized payload. */
-  sendText(text: string): void;
+/** What a session (and fault injection) needs from a live connection; it takes dispatches as frames. */
+export interface SessionTransport extends FrameSink {
   sendOp(op: number, d: unknown): void;
   close(code: number, reason?: string): void;
   /** Drops the TCP connection with no close frame. */
@@ -69,12 +67,11 @@ export class GatewaySession {
   /** Numbers, buffers and (when connected) sends one dispatch. */
   dispatch(t: string, d: unknown): void {
     if (this.state === 'ended') return;
-    const text = dispatchText(t, ++this.seq, d);
-    this.#buffer.push(text);
-    if (!this.transport) return;
+    const transport = this.transport;
+    this.#buffer.push(dispatchText(t, ++this.seq, d), transport);
+    if (!transport) return;
     this.#buffer.keepLast(this.history);
     this.#sent(this.seq);
-    this.transport.sendText(text);
   }
 
   /**
@@ -82,11 +79,9 @@ export class GatewaySession {
    * when some of them are no longer buffered. The caller answers a `seq` ahead of the session.
    */
   resumeOn(transport: SessionTransport, seq: number): boolean {
-    const missed = this.#buffer.after(seq);
-    if (!missed) return false;
+    if (!this.#buffer.replay(seq, transport)) return false;
     this.transport = transport;
     this.state = 'connected';
-    for (const text of missed) transport.sendText(text);
     this.#sent(this.seq);
     this.#buffer.keepLast(this.history);
     return true;
