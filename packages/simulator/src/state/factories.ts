@@ -24,7 +24,19 @@ export const EVERYONE_PERMISSIONS = '2248473465835073';
 /** The bot's managed role: Administrator. */
 export const ADMINISTRATOR = '8';
 
+/**
+ * Users as `makeUser` makes them (not bots), whose JSON `userJson` fills in from a template. They are
+ * frozen: a user is replaced, never edited, so their JSON cannot drift from the template.
+ */
+const TEMPLATED_USERS = new WeakSet<APIUser>();
+
 export function makeUser(id: string, username: string, bot = false): APIUser {
+  const user = Object.freeze(userObject(id, username, bot)) as APIUser;
+  if (!bot) TEMPLATED_USERS.add(user);
+  return user;
+}
+
+function userObject(id: string, username: string, bot: boolean): APIUser {
   return {
     id,
     username,
@@ -140,6 +152,16 @@ export function fillJson(template: readonly string[], ...values: string[]): stri
   let text = template[0]!;
   for (let i = 0; i < values.length; i++) text += values[i]! + template[i + 1]!;
   return text;
+}
+
+/** A user's JSON with gaps for `id`, `username` and `global_name`. */
+const USER_TEMPLATE = jsonTemplate(userObject(JSON_GAP, JSON_GAP, false));
+
+/** `JSON.stringify(user)`; filled in from a template for users `makeUser` made (nearly all). */
+export function userJson(user: APIUser): string {
+  if (!TEMPLATED_USERS.has(user)) return JSON.stringify(user);
+  const name = JSON.stringify(user.username);
+  return fillJson(USER_TEMPLATE, JSON.stringify(user.id), name, name);
 }
 
 /** `memberJson` of a record with no changed fields, cut around `roles` and `joined_at`, open at the end. */

@@ -3,8 +3,15 @@ import type { SnowflakeGenerator } from '@shardwire/core';
 import type { APIUser } from 'discord-api-types/v10';
 import { MessageJsonText } from '../gateway/intents.js';
 import { JsonText } from '../gateway/session.js';
-import { fillJson, JSON_GAP, jsonTemplate, makeMessage, memberJsonOpen } from '../state/factories.js';
-import type { Random } from '../state/random.js';
+import {
+  fillJson,
+  JSON_GAP,
+  jsonTemplate,
+  makeMessage,
+  memberJsonOpen,
+  userJson,
+} from '../state/factories.js';
+import { createRandom, type Random } from '../state/random.js';
 import type { GuildRecord, MemberRecord } from '../state/records.js';
 import type { Store } from '../state/store.js';
 
@@ -39,6 +46,18 @@ const WORDS = [
   'nice',
   'bot',
 ];
+/**
+ * Message contents as JSON strings (one to twelve words), made once: an event draws one rather than
+ * joining words and stringifying them.
+ */
+const CONTENT_TEXTS = (() => {
+  const random = createRandom(1);
+  return Array.from({ length: 1024 }, () => {
+    let content = WORDS[random.int(WORDS.length)]!;
+    for (let i = random.int(12); i > 0; i--) content += ` ${WORDS[random.int(WORDS.length)]}`;
+    return JSON.stringify(content);
+  });
+})();
 const EMOJIS = ['👍', '🔥', '😂', '🎉', '❤️'];
 const STATUSES = ['online', 'idle', 'dnd'] as const;
 
@@ -126,11 +145,9 @@ export function buildLoadEvent(
   const channel = idText(channelId);
   switch (kind) {
     case 'MESSAGE_CREATE': {
-      let content = WORDS[random.int(WORDS.length)]!;
-      for (let i = random.int(12); i > 0; i--) content += ` ${WORDS[random.int(WORDS.length)]}`;
-      const head = fillJson(MESSAGE_HEAD, idText(ids.next()), channel, JSON.stringify(user));
+      const head = fillJson(MESSAGE_HEAD, idText(ids.next()), channel, userJson(user));
       const tail = fillJson(MESSAGE_TAIL, `"${timestamp}"`, guildId, `${memberJsonOpen(record)}}`);
-      return new MessageJsonText(user.id, head, JSON.stringify(content), tail);
+      return new MessageJsonText(user.id, head, CONTENT_TEXTS[random.int(CONTENT_TEXTS.length)]!, tail);
     }
     case 'TYPING_START':
       return new JsonText(
@@ -164,7 +181,7 @@ export function buildLoadEvent(
 
 /** `memberWithUser` as JSON text. */
 function memberWithUserText(record: MemberRecord, user: APIUser): string {
-  return `${memberJsonOpen(record)},"user":${JSON.stringify(user)}}`;
+  return `${memberJsonOpen(record)},"user":${userJson(user)}}`;
 }
 
 /** Picks an event kind by the mix's weights (which need not add up to 1). */
