@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { SIMULATOR_NODE_FLAGS } from '@shardwire/simulator';
 import { isCI, report } from '../lib/report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -17,8 +18,9 @@ const SECONDS = Number(process.env.SCALE_SECONDS ?? (isCI ? 5 : 15));
 
 const server = fork(join(here, 'server.mjs'), [], {
   env: { ...process.env, SCALE_GUILDS: String(GUILDS) },
-  // Node's defaults, as `shardwire simulator` runs (no heap or young generation flags).
+  // The flags `shardwire simulator` runs with (a 256 MiB young generation), and no others.
   execArgv: [
+    ...SIMULATOR_NODE_FLAGS,
     // Extra V8 flags for the simulator process (e.g. `--max-semi-space-size=64`), for experiments.
     ...(process.env.SCALE_NODE_FLAGS ? process.env.SCALE_NODE_FLAGS.split(' ') : []),
     ...(process.env.SCALE_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SCALE_PROFILE}`] : []),

@@ -3,6 +3,7 @@
 export { loadSimulatorConfig, type SimulatorConfig, simulatorSettings } from './config.js';
 export { CloseCode } from './gateway/closeCodes.js';
 export { PRIVILEGED_INTENTS } from './gateway/intents.js';
+export { SIMULATOR_NODE_FLAGS } from './nodeFlags.js';
 export {
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   DEFAULT_RESUME_WINDOW_MS,
