@@ -125,8 +125,10 @@ export class Resharder {
       logger?.info({ ...detail, releasedAtSwitch }, 'reshard: the new set publishes');
       // The old set keeps publishing what only it receives (sent before a new session's snapshot).
       // A stop during the grace ends it early.
-      await sleep(host.options.reshardGraceMs ?? 5_000, signal, host.clock).catch(() => {});
+      const graceMs = host.options.reshardGraceMs ?? 5_000;
+      await sleep(graceMs, signal, host.clock).catch(() => {});
       await host.closeSet(old);
+      await this.#untilNewSetCaughtUp(overlap, graceMs, signal);
       this.#overlap = undefined;
       host.emit('done', detail);
       logger?.info(detail, 'reshard done: the old set is closed');
@@ -145,6 +147,20 @@ export class Resharder {
   }
 
   /** Every new shard READY with its guilds; after the guild timeout, READY is enough. */
+  /**
+   * The old set may have published, in its last moments, events the new set has not received yet:
+   * the overlap keeps dropping those (and only those) until the new set delivered them, or for at
+   * most `limitMs` (an event Discord sent the old set alone never comes).
+   */
+  async #untilNewSetCaughtUp(overlap: Overlap, limitMs: number, signal: AbortSignal): Promise<void> {
+    overlap.deduper.closeOld();
+    const clock = this.#host.clock;
+    const until = clock.now() + limitMs;
+    while (overlap.deduper.size > 0 && clock.now() < until && !signal.aborted) {
+      await sleep(50, signal, clock).catch(() => {});
+    }
+  }
+
   async #waitLoaded(overlap: Overlap, signal: AbortSignal): Promise<string[]> {
     const host = this.#host;
     const timeoutMs = host.options.reshardGuildTimeoutMs ?? 30_000;

@@ -76,6 +76,26 @@ describe('OverlapDeduper', () => {
     expect(deduper.size).toBe(0);
   });
 
+  it('after the old set closes, drops what the new set still owes and remembers nothing new', () => {
+    const deduper = new OverlapDeduper();
+    deduper.switch();
+    // The old set's last moments: a, b twice, c published; the new set has delivered c only.
+    for (const key of ['a', 'b', 'b', 'c'])
+      expect(deduper.deliver('old', key)).toEqual({ action: 'publish' });
+    expect(deduper.deliver('new', 'c')).toEqual({ action: 'drop' });
+    deduper.deliver('new', 'n');
+    deduper.closeOld();
+    expect(deduper.size).toBe(2); // a once, b twice: still owed by the new set
+    expect(deduper.deliver('new', 'b')).toEqual({ action: 'drop' });
+    expect(deduper.deliver('new', 'a')).toEqual({ action: 'drop' });
+    expect(deduper.deliver('new', 'b')).toEqual({ action: 'drop' });
+    expect(deduper.size).toBe(0);
+    expect(deduper.deliver('new', 'a')).toEqual({ action: 'publish' }); // a later, equal event
+    expect(deduper.deliver('new', 'd')).toEqual({ action: 'publish' });
+    expect(deduper.size).toBe(0);
+    expect(() => new OverlapDeduper().closeOld()).toThrow(/before the switch/);
+  });
+
   it('refuses a release before the switch', () => {
     expect(() => new OverlapDeduper().release('a', 1)).toThrow(/before the switch/);
   });

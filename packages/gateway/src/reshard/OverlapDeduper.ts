@@ -12,6 +12,10 @@
  *
  * Content keys are exact for content-distinct dispatches; content-identical dispatches of one
  * guild within the overlap are counted as a multiset.
+ *
+ * Once the old set is closed, the new set may still be behind it (the old published an event the
+ * new has not received yet): the keys the new set still owes are kept, and only those, until it
+ * delivers them; everything else it receives is published without being remembered.
  */
 
 export type OverlapSide = 'old' | 'new';
@@ -24,13 +28,14 @@ interface Counts {
 export class OverlapDeduper {
   readonly #counts = new Map<string, Counts>();
   #switched = false;
+  #oldClosed = false;
   #held = 0;
 
   get switched(): boolean {
     return this.#switched;
   }
 
-  /** Keys remembered (for metrics and tests). */
+  /** Keys remembered (for metrics and tests); after `closeOld`, the deliveries the new set owes. */
   get size(): number {
     return this.#counts.size;
   }
@@ -45,6 +50,7 @@ export class OverlapDeduper {
   ): { action: 'publish' | 'drop' } | { action: 'hold'; occurrence: number } {
     let counts = this.#counts.get(key);
     if (!counts) {
+      if (this.#oldClosed && side === 'new') return { action: 'publish' };
       counts = { old: 0, new: 0 };
       this.#counts.set(key, counts);
     }
@@ -63,6 +69,17 @@ export class OverlapDeduper {
   /** From now on deliveries are decided at once; held ones go through `release`, in order. */
   switch(): void {
     this.#switched = true;
+  }
+
+  /**
+   * The old set is closed (after the switch): it delivers nothing more. Keeps only the keys the old
+   * set published more often than the new set has delivered them so far.
+   */
+  closeOld(): void {
+    if (!this.#switched) throw new Error('old set closed before the switch');
+    if (this.#oldClosed) return;
+    this.#oldClosed = true;
+    for (const [key, counts] of this.#counts) if (counts.old <= counts.new) this.#counts.delete(key);
   }
 
   /** A held new-set delivery, at the switch: publish it unless the old set already delivered it. */
