@@ -17,12 +17,6 @@ export class Store {
   /** Guild ids in id order, for paging; rebuilt lazily after a change. */
   #sortedGuildIds: string[] | undefined;
   readonly shards = new ShardIndex((botId) => this.#guildRecordsOf(botId));
-  /**
-   * Bumped whenever a guild, channel, member or bot membership is added or removed: what the load
-   * generator precomputed from them is stale once it moves. (Member records are edited in place and
-   * users replaced in `users`; both are read per event, so edits need no bump.)
-   */
-  membershipVersion = 0;
 
   addUser(user: APIUser): void {
     this.users.set(user.id, user);
@@ -42,7 +36,6 @@ export class Store {
   addGuild(record: GuildRecord): void {
     this.guilds.set(record.guild.id, record);
     this.#sortedGuildIds = undefined;
-    this.membershipVersion++;
   }
 
   removeGuild(guildId: string): GuildRecord | undefined {
@@ -53,7 +46,6 @@ export class Store {
       this.removeChannel(channelId);
     this.guilds.delete(guildId);
     this.#sortedGuildIds = undefined;
-    this.membershipVersion++;
     return record;
   }
 
@@ -79,7 +71,6 @@ export class Store {
     const guild = this.guilds.get(guildId);
     if (!guild || guild.botIds.has(botId)) return;
     guild.botIds.add(botId);
-    this.membershipVersion++;
     guild.joinedAt.set(botId, joinedAt);
     this.#guildsOfBot.get(botId)?.add(guildId);
     this.shards.joined(botId, guildId, guild.shardKey);
@@ -90,7 +81,6 @@ export class Store {
     if (!guild?.botIds.delete(botId)) return;
     guild.joinedAt.delete(botId);
     guild.members.delete(botId);
-    this.membershipVersion++;
     this.#guildsOfBot.get(botId)?.delete(guildId);
     this.shards.left(botId, guildId, guild.shardKey);
   }
@@ -102,7 +92,6 @@ export class Store {
   addChannel(channel: ChannelRecord): void {
     this.channels.set(channel.id, channel);
     this.guilds.get(channel.guild_id)?.channelIds.add(channel.id);
-    this.membershipVersion++;
   }
 
   /** A thread: a channel for messages, listed in its guild's `threadIds` rather than `channelIds`. */
@@ -131,7 +120,6 @@ export class Store {
     const guild = this.guilds.get(channel.guild_id);
     guild?.channelIds.delete(channelId);
     guild?.threadIds?.delete(channelId);
-    this.membershipVersion++;
     return channel;
   }
 
@@ -155,14 +143,6 @@ export class Store {
 
   addMember(guild: GuildRecord, member: MemberRecord): void {
     guild.members.set(member.userId, member);
-    this.membershipVersion++;
-  }
-
-  /** Whether the member was there. */
-  removeMember(guild: GuildRecord, userId: string): boolean {
-    if (!guild.members.delete(userId)) return false;
-    this.membershipVersion++;
-    return true;
   }
 
   *#guildRecordsOf(botId: string): Iterable<{ id: string; shardKey: number }> {

@@ -8,7 +8,7 @@ import { makeMessage, memberJson, memberWithUser } from '../state/factories.js';
 import { IdSource } from '../state/idSource.js';
 import { createRandom } from '../state/random.js';
 import { Store } from '../state/store.js';
-import { buildLoadEvent, guildPool, LOAD_EVENTS } from './loadEvents.js';
+import { buildLoadEvent, LOAD_EVENTS } from './loadEvents.js';
 import { World } from './world.js';
 
 const T0 = 1_750_000_000_000;
@@ -90,7 +90,7 @@ describe('buildLoadEvent', () => {
     const random = createRandom(7);
     const members = new Set<string>();
     for (let i = 0; i < 200; i++) {
-      const text = buildLoadEvent(kind, store, guildPool(guild), ids, random, T0, timestamp)!;
+      const text = buildLoadEvent(kind, store, guild, ids, random, T0, timestamp)!;
       const d = JSON.parse(text.json) as Record<string, unknown>;
       expect(text.json).toBe(JSON.stringify(fromObjects(kind, d)));
       members.add(userIdOf(d));
@@ -100,15 +100,7 @@ describe('buildLoadEvent', () => {
   });
 
   it('blanks a message for a bot without MESSAGE_CONTENT as messageForIntents does', () => {
-    const text = buildLoadEvent(
-      'MESSAGE_CREATE',
-      store,
-      guildPool(guild),
-      ids,
-      createRandom(3),
-      T0,
-      timestamp,
-    );
+    const text = buildLoadEvent('MESSAGE_CREATE', store, guild, ids, createRandom(3), T0, timestamp);
     expect(text).toBeInstanceOf(MessageJsonText);
     const message = text as MessageJsonText;
     const object = JSON.parse(message.json);

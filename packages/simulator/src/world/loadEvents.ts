@@ -113,61 +113,35 @@ function idText(id: string): string {
   return `"${id}"`;
 }
 
-/**
- * What a load draws from in one guild, as arrays so a draw is an index: its channels and members in
- * the guild's own order (so a seed draws what walking the Set and Map drew), which of them are bots
- * (drawn again: always members, a handful in 50) and the guild id as JSON. Holds references only.
- */
-export interface GuildPool {
-  guildIdText: string;
-  channelIds: string[];
-  members: MemberRecord[];
-  isBot: Uint8Array;
-  /** Members that are not bots; no event is made without one. */
-  humans: number;
+/** The `index`-th value of `values`; walked, as Maps and Sets have no index. */
+function nth<T>(values: Iterable<T>, index: number): T | undefined {
+  let at = 0;
+  for (const value of values) if (at++ === index) return value;
+  return undefined;
 }
 
-/** `guild`'s pool as it is now; made again after `Store.membershipVersion` moves. */
-export function guildPool(guild: GuildRecord): GuildPool {
-  const members = [...guild.members.values()];
-  const isBot = new Uint8Array(members.length);
-  let bots = 0;
-  for (let i = 0; i < members.length; i++)
-    if (guild.botIds.has(members[i]!.userId)) {
-      isBot[i] = 1;
-      bots++;
-    }
-  return {
-    guildIdText: idText(guild.guild.id),
-    channelIds: [...guild.channelIds],
-    members,
-    isBot,
-    humans: members.length - bots,
-  };
-}
-
-/** One event's data for the pool's guild, or undefined when it has no channel or member to use. */
+/** One event's data for `guild`, or undefined when the guild has no channel or member to use. */
 export function buildLoadEvent(
   kind: LoadEvent,
   store: Store,
-  pool: GuildPool,
+  guild: GuildRecord,
   ids: SnowflakeGenerator,
   random: Random,
   nowMs: number,
   /** `nowMs` as ISO 8601, made once per tick rather than per event. */
   timestamp: string,
 ): JsonText | undefined {
-  const { channelIds, members, isBot } = pool;
-  const channelId = channelIds[random.int(channelIds.length)];
-  if (channelId === undefined || pool.humans === 0) return undefined;
-  let at: number;
-  do at = random.int(members.length);
-  while (isBot[at] === 1);
-  const record = members[at]!;
-  // Users are replaced, never edited, when they change: looked up per event, never kept in the pool.
-  const user = store.users.get(record.userId);
-  if (!user) return undefined;
-  const guildId = pool.guildIdText;
+  // Picked by walking the guild's own Set and Map: no per-guild arrays to build or keep (a load
+  // reaches every one of 100,000 guilds). Bots (always members, a handful in 50) are drawn again
+  // rather than looked up in botIds for every member walked past.
+  const channelId = nth(guild.channelIds, random.int(guild.channelIds.size));
+  if (channelId === undefined || guild.members.size <= guild.botIds.size) return undefined;
+  let record: MemberRecord | undefined;
+  do record = nth(guild.members.values(), random.int(guild.members.size));
+  while (record !== undefined && guild.botIds.has(record.userId));
+  const user = record && store.users.get(record.userId);
+  if (!record || !user) return undefined;
+  const guildId = idText(guild.guild.id);
   const channel = idText(channelId);
   switch (kind) {
     case 'MESSAGE_CREATE': {

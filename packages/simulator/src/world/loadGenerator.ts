@@ -8,14 +8,7 @@ import type { GatewaySession } from '../gateway/session.js';
 import type { Random } from '../state/random.js';
 import type { GuildRecord } from '../state/records.js';
 import type { Store } from '../state/store.js';
-import {
-  buildLoadEvent,
-  DEFAULT_MIX,
-  type GuildPool,
-  guildPool,
-  type LoadEvent,
-  pickKind,
-} from './loadEvents.js';
+import { buildLoadEvent, DEFAULT_MIX, type LoadEvent, pickKind } from './loadEvents.js';
 
 export interface LoadRequest {
   eventsPerSecond: number;
@@ -42,12 +35,6 @@ export class LoadGenerator {
   readonly #ids: SnowflakeGenerator;
   #timer: ReturnType<typeof setInterval> | undefined;
   #guilds: GuildRecord[] = [];
-  /**
-   * Each guild's pool by its index in `#guilds`, made on its first draw; null for a guild removed
-   * since the start. Dropped whenever `Store.membershipVersion` moves.
-   */
-  #pools: (GuildPool | null | undefined)[] = [];
-  #poolsVersion = -1;
   #mix: [LoadEvent, number][] = [];
   #mixTotal = 0;
   #status: LoadStatus = {
@@ -82,7 +69,6 @@ export class LoadGenerator {
     this.#mix = Object.entries(mix).filter(([, w]) => w > 0) as [LoadEvent, number][];
     this.#mixTotal = this.#mix.reduce((sum, [, w]) => sum + w, 0);
     this.#guilds = [...this.store.guilds.values()].filter((g) => g.botIds.size > 0);
-    this.#dropPools();
     const now = this.clock.now();
     this.#status = {
       running: this.#guilds.length > 0 && this.#mixTotal > 0,
@@ -122,24 +108,11 @@ export class LoadGenerator {
     if (now >= end) this.stop();
   }
 
-  #dropPools(): void {
-    // Filled, not sparse: writing index 99,999 of an empty array would make it a dictionary.
-    this.#pools = new Array<GuildPool | null | undefined>(this.#guilds.length).fill(undefined);
-    this.#poolsVersion = this.store.membershipVersion;
-  }
-
   #emitOne(now: number, timestamp: string): void {
-    if (this.#poolsVersion !== this.store.membershipVersion) this.#dropPools();
-    const at = this.random.int(this.#guilds.length);
-    const guild = this.#guilds[at]!;
-    let pool = this.#pools[at];
-    if (pool === undefined) {
-      pool = this.store.guilds.get(guild.guild.id) === guild ? guildPool(guild) : null;
-      this.#pools[at] = pool;
-    }
-    if (pool === null) return;
+    const guild = this.#guilds[this.random.int(this.#guilds.length)]!;
+    if (!this.store.guilds.has(guild.guild.id)) return;
     const kind = pickKind(this.#mix, this.#mixTotal, this.random.next());
-    const data = buildLoadEvent(kind, this.store, pool, this.#ids, this.random, now, timestamp);
+    const data = buildLoadEvent(kind, this.store, guild, this.#ids, this.random, now, timestamp);
     if (data === undefined) return;
     this.#status.generated++;
     this.#status.byEvent[kind] = (this.#status.byEvent[kind] ?? 0) + 1;

@@ -271,7 +271,7 @@ export class World {
       this.removeBotFromGuild(guild, userId);
       return;
     }
-    if (!this.store.removeMember(guild, userId)) return;
+    if (!guild.members.delete(userId)) return;
     this.dispatcher.toGuild(guild.guild.id, 'GUILD_MEMBER_REMOVE', {
       guild_id: guild.guild.id,
       user: this.store.users.get(userId),
