@@ -4,16 +4,11 @@
 // `node bench/broker/nats-topology-probe.mjs` under the bench lock; PROBE_ONLY=a,b  PROBE_ROUNDS  PROBE_COUNT.
 // Finding (packages/broker/README.md): none of it costs anything measurable (16 subjects, 3 durable
 // consumers: 104-117 % of one subject and one consumer, within the noise); the NATS gap is client-side.
-import { randomBytes } from 'node:crypto';
 import { AckPolicy, connect, DeliverPolicy, RetentionPolicy, StorageType } from 'nats';
-import { probeRounds } from './probeRounds.mjs';
+import { probeRounds, probeSettings } from './probeRounds.mjs';
 
 const URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-const COUNT = Number(process.env.PROBE_COUNT ?? 20000);
-const ROUNDS = Number(process.env.PROBE_ROUNDS ?? 5);
-const WINDOW = 1000;
-const prefix = `probe${randomBytes(3).toString('hex')}`;
-const body = Buffer.from(JSON.stringify({ id: 'e0', d: { content: 'x'.repeat(960) } }));
+const { COUNT, ROUNDS, WINDOW, prefix, body } = probeSettings();
 
 // name -> { subject(n), filters: durable consumers' filter subjects (relative to the stream's prefix) }
 const one = () => 'ev.0.events.MESSAGE_CREATE';

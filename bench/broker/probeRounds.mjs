@@ -1,3 +1,19 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * What every probe publishes: PROBE_COUNT 1 kB messages per variant and round (1,000 in flight),
+ * PROBE_ROUNDS rounds, under a random name prefix.
+ */
+export function probeSettings() {
+  return {
+    COUNT: Number(process.env.PROBE_COUNT ?? 20000),
+    ROUNDS: Number(process.env.PROBE_ROUNDS ?? 5),
+    WINDOW: 1000,
+    prefix: `probe${randomBytes(3).toString('hex')}`,
+    body: Buffer.from(JSON.stringify({ id: 'e0', d: { content: 'x'.repeat(960) } })),
+  };
+}
+
 // The rounds of a one-factor-at-a-time probe: every variant once per round, the order reversed
 // every other round so that a noisy machine hurts all alike; prints each round and the medians
 // against the first variant.

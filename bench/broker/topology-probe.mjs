@@ -4,16 +4,11 @@
 // `node bench/broker/topology-probe.mjs` under the bench lock; PROBE_ONLY=a,b  PROBE_ROUNDS  PROBE_COUNT.
 // Finding (packages/broker/README.md): only the number of distinct routing keys matters; a channel
 // caches the topic authorisation of its last 12 keys, and 16 partitions rotate past that cache.
-import { randomBytes } from 'node:crypto';
 import amqplib from 'amqplib';
-import { probeRounds } from './probeRounds.mjs';
+import { probeRounds, probeSettings } from './probeRounds.mjs';
 
 const URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const COUNT = Number(process.env.PROBE_COUNT ?? 20000);
-const ROUNDS = Number(process.env.PROBE_ROUNDS ?? 5);
-const WINDOW = 1000;
-const prefix = `probe${randomBytes(3).toString('hex')}`;
-const body = Buffer.from(JSON.stringify({ id: 'e0', d: { content: 'x'.repeat(960) } }));
+const { COUNT, ROUNDS, WINDOW, prefix, body } = probeSettings();
 const dlq = `${prefix}.dlq`;
 
 const KEYS = Array.from({ length: 16 }, (_, i) => Buffer.from(`${i}.events.MESSAGE_CREATE`).toString());

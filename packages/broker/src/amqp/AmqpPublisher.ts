@@ -11,8 +11,8 @@
  */
 import type { Logger } from '@shardwire/core';
 import type { ChannelModel } from 'amqplib';
+import { Deque } from '../Deque.js';
 import { BrokerClosedError } from '../errors.js';
-import { Deque } from '../memory/Deque.js';
 import type { BrokerMetrics } from '../metrics.js';
 import { PublisherChannel } from './PublisherChannel.js';
 
@@ -112,7 +112,7 @@ export class AmqpPublisher {
       clearTimeout(timer);
     }
     this.#closed = true;
-    const held = this.#held.removeWhere(() => true);
+    const held = this.#held.takeAll();
     for (const publish of held) publish.reject(new BrokerClosedError());
     let left = held.length;
     for (const channel of this.#channels) left += channel.failAll(() => new BrokerClosedError());

@@ -3,7 +3,7 @@
  * is handed out again only once its message in flight is settled, so one key never runs twice at
  * once while different keys do.
  */
-import { Deque } from './Deque.js';
+import { Deque } from '../Deque.js';
 
 export interface Partitioned {
   readonly seq: number;

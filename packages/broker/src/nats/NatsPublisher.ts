@@ -10,8 +10,8 @@
  */
 import type { Logger } from '@shardwire/core';
 import type { JetStreamClient, MsgHdrs } from 'nats';
+import { Deque } from '../Deque.js';
 import { BrokerClosedError, PublishRejectedError } from '../errors.js';
-import { Deque } from '../memory/Deque.js';
 import type { BrokerMetrics } from '../metrics.js';
 import { RecentPublishes } from './RecentPublishes.js';
 
@@ -99,7 +99,7 @@ export class NatsPublisher {
     this.#recent.clear();
     for (const timer of this.#retryTimers) clearTimeout(timer);
     this.#retryTimers.clear();
-    const left = [...this.#queue.removeWhere(() => true), ...this.#held.removeWhere(() => true)];
+    const left = [...this.#queue.takeAll(), ...this.#held.takeAll()];
     for (const item of left) item.reject(new BrokerClosedError());
   }
 

@@ -146,7 +146,6 @@ export class Resharder {
     }
   }
 
-  /** Every new shard READY with its guilds; after the guild timeout, READY is enough. */
   /**
    * The old set may have published, in its last moments, events the new set has not received yet:
    * the overlap keeps dropping those (and only those) until the new set delivered them, or for at
@@ -161,6 +160,7 @@ export class Resharder {
     }
   }
 
+  /** Every new shard READY with its guilds; after the guild timeout, READY is enough. */
   async #waitLoaded(overlap: Overlap, signal: AbortSignal): Promise<string[]> {
     const host = this.#host;
     const timeoutMs = host.options.reshardGuildTimeoutMs ?? 30_000;

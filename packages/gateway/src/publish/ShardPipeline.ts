@@ -117,10 +117,9 @@ export class ShardPipeline {
   /** Envelopes bound for the spool and not yet appended: the spool is not drained while any is. */
   #spoolBound = 0;
   #draining: Promise<void> | undefined;
-  /** `envelopeIdPrefix` of the last session and shard pushed. */
+  /** `envelopeIdPrefix` of this shard and the last session pushed. */
   #idPrefix = '';
   #idSession: string | undefined;
-  #idShard: number | undefined;
 
   constructor(options: ShardPipelineOptions) {
     this.#options = options;
@@ -139,11 +138,10 @@ export class ShardPipeline {
 
   /** Takes a dispatch; returns a promise only when the pipeline is full (the shard waits on it). */
   push(dispatch: Dispatch): void | Promise<void> {
-    const { bot, partitions } = this.#options;
-    if (dispatch.sessionId !== this.#idSession || dispatch.shard !== this.#idShard) {
+    const { bot, shard, partitions } = this.#options;
+    if (dispatch.sessionId !== this.#idSession) {
       this.#idSession = dispatch.sessionId;
-      this.#idShard = dispatch.shard;
-      this.#idPrefix = envelopeIdPrefix(bot, dispatch.shard, dispatch.sessionId);
+      this.#idPrefix = envelopeIdPrefix(bot, shard, dispatch.sessionId);
     }
     const envelope = toEnvelope(bot, dispatch, partitions, this.#idPrefix);
     const entry: Entry = { dispatch, envelope, state: 'pending' };

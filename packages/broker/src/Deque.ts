@@ -31,6 +31,14 @@ export class Deque<T> {
     return this.#items[this.#head];
   }
 
+  /** Removes every item; returns them, oldest first. */
+  takeAll(): T[] {
+    const items = this.#items.slice(this.#head) as T[];
+    this.#items = [];
+    this.#head = 0;
+    return items;
+  }
+
   /** Removes the items `predicate` picks, keeping the others in order; returns the removed ones. */
   removeWhere(predicate: (item: T) => boolean): T[] {
     const kept: T[] = [];
