@@ -1,13 +1,15 @@
 /**
  * `shardwire gateway` killed with SIGKILL under load, then started again: it RESUMEs every shard from
- * the Redis session store (no new IDENTIFY) and every event the simulator dispatched reaches RabbitMQ.
+ * the Redis session store (no new IDENTIFY) and every event the simulator dispatched reaches RabbitMQ;
+ * after a reshard, the restart with the original SHARD_COUNT starts (and RESUMEs) the new layout.
  */
 import { randomUUID } from 'node:crypto';
 import { type Broker, createBroker } from '@shardwire/broker';
-import { createLogger, type Envelope } from '@shardwire/core';
+import { createLogger, type Envelope, shardIdOf } from '@shardwire/core';
 import { startSimulator } from '@shardwire/simulator';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ReshardStatus } from '../reshard/routes.js';
 import { deleteAmqpPrefix, gatewayGroups } from '../testing/amqp.js';
 import { cliBuilt, type GatewayChild, spawnGateway } from '../testing/child.js';
 import { expectNothingLost, startLoad, stats, textChannels } from '../testing/sim.js';
@@ -21,17 +23,27 @@ describe.skipIf(!amqpUrl || !redisUrl || !cliBuilt)('gateway process restart', (
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function prepare() {
+  async function prepare({
+    guilds = 8,
+    shards = 2,
+    maxShards,
+  }: {
+    guilds?: number;
+    shards?: number;
+    maxShards?: number;
+  } = {}) {
     const sim = await startSimulator({
       port: 0,
-      guilds: 8,
+      guilds,
       logger: createLogger({ name: 'simulator', level: 'error' }),
     });
     cleanups.push(() => sim.close());
     const prefix = `gwtest-${randomUUID().slice(0, 8)}`;
     const brokerUrl = `${amqpUrl}?prefix=${prefix}`;
     const broker: Broker = await createBroker(brokerUrl);
-    cleanups.push(() => deleteAmqpPrefix(amqpUrl!, prefix, gatewayGroups(sim.defaultBot.id, 2, ['audit'])));
+    cleanups.push(() =>
+      deleteAmqpPrefix(amqpUrl!, prefix, gatewayGroups(sim.defaultBot.id, maxShards ?? shards, ['audit'])),
+    );
     cleanups.push(() => broker.close());
     const redis = new Redis(redisUrl!);
     cleanups.push(async () => {
@@ -48,7 +60,7 @@ describe.skipIf(!amqpUrl || !redisUrl || !cliBuilt)('gateway process restart', (
     const env = {
       DISCORD_TOKEN: sim.defaultBot.token,
       DISCORD_API_URL: `${sim.url}/api`,
-      SHARD_COUNT: '2',
+      SHARD_COUNT: String(shards),
       // GUILDS, GUILD_PRESENCES, GUILD_MESSAGES, GUILD_MESSAGE_REACTIONS, GUILD_MESSAGE_TYPING: every
       // kind of event /_sim/load makes reaches the gateway.
       GATEWAY_INTENTS: '3841',
@@ -57,10 +69,10 @@ describe.skipIf(!amqpUrl || !redisUrl || !cliBuilt)('gateway process restart', (
     };
     const children: GatewayChild[] = [];
     cleanups.push(() => Promise.all(children.map((c) => c.kill())));
-    const start = async () => {
+    const start = async (ready = shards) => {
       const child = spawnGateway(env);
       children.push(child);
-      await child.waitForLine(/"2\/2 shards ready"/);
+      await child.waitForLine(new RegExp(`"${ready}/${ready} shards ready"`));
       return child;
     };
 
@@ -134,6 +146,72 @@ describe.skipIf(!amqpUrl || !redisUrl || !cliBuilt)('gateway process restart', (
     await expectNothingLost(sim, [...received.values()]);
     expect(s.identifies).toBe(2);
     expect(s.resumes).toBe(2);
+    expect(await second.stop()).toBe(0);
+  });
+
+  it('after a reshard 4 -> 8, SIGKILL and a restart with SHARD_COUNT=4 RESUME the 8 shards', {
+    timeout: 120_000,
+  }, async () => {
+    const { sim, received, start } = await prepare({ guilds: 48, shards: 4, maxShards: 8 });
+    // Every shard in the first identify bucket: the throttler's real 5 s interval never applies.
+    await fetch(`${sim.url}/_sim/bots/${sim.defaultBot.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ maxConcurrency: 16 }),
+    });
+    const first = await start();
+    const ops = (JSON.parse(await first.waitForLine(/gateway running/)) as { ops: string }).ops;
+    // One guild's channel on each shard of 8, so every new shard publishes (and stores its seq).
+    const guilds = (await (await fetch(`${sim.url}/_sim/guilds`)).json()) as {
+      id: string;
+      system_channel_id: string;
+    }[];
+    const channels = [...new Map(guilds.map((g) => [shardIdOf(g.id, 8), g.system_channel_id])).values()];
+    expect(channels).toHaveLength(8);
+    const { posted, stop: stopLoad } = startLoad(sim, channels);
+
+    await vi.waitFor(() => expect(posted.length).toBeGreaterThan(200), { timeout: 20_000 });
+    const answer = await fetch(`${ops}/reshard`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ shards: 8 }),
+    });
+    expect(answer.status).toBe(202);
+    await vi.waitFor(
+      async () => {
+        const status = (await (await fetch(`${ops}/reshard`)).json()) as ReshardStatus;
+        expect(status).toMatchObject({ running: false, shardCount: 8, last: { ok: true } });
+      },
+      { timeout: 30_000, interval: 200 },
+    );
+    const afterReshard = posted.length;
+    await vi.waitFor(() => expect(posted.length).toBeGreaterThan(afterReshard + 200), { timeout: 20_000 });
+    await first.kill();
+    const postedWhileDown = posted.length;
+    await vi.waitFor(() => expect(posted.length).toBeGreaterThan(postedWhileDown + 200), { timeout: 20_000 });
+    const second = await start(8);
+    const resumedAt = posted.length;
+    await vi.waitFor(() => expect(posted.length).toBeGreaterThan(resumedAt + 200), { timeout: 20_000 });
+    await stopLoad();
+
+    // Every message reached the broker (once per set at most: ids deduped here).
+    const messageIds = () =>
+      new Set(
+        [...received.values()].filter((e) => e.t === 'MESSAGE_CREATE').map((e) => (e.d as { id: string }).id),
+      );
+    await vi.waitFor(() => expect(messageIds().size).toBeGreaterThanOrEqual(posted.length), {
+      timeout: 30_000,
+    });
+    expect(messageIds()).toEqual(new Set(posted));
+    const s = await stats(sim);
+    // 4 at the start, 8 for the reshard, none after the restart: the 8 sessions resumed.
+    expect(s.identifies).toBe(12);
+    expect(s.resumes).toBe(8);
+    expect(s.shards.map((x) => x.shard)).toEqual(
+      expect.arrayContaining(Array.from({ length: 8 }, (_, i) => [i, 8])),
+    );
+    expect(second.lines.filter((l) => l.includes('resuming stored session'))).toHaveLength(8);
+    expect(second.lines.some((l) => l.includes('starting the stored layout of 8 shards'))).toBe(true);
     expect(await second.stop()).toBe(0);
   });
 });

@@ -7,6 +7,7 @@
 import { type Clock, sleep } from '@shardwire/core';
 import type { APIGatewayBotInfo } from 'discord-api-types/v10';
 import { Overlap } from '../reshard/Overlap.js';
+import type { ShardLayout } from '../sessionStore/SessionStore.js';
 import type { Dispatch } from '../shard/shard.js';
 import type { Owned, ShardManagerOptions } from './ShardManager.js';
 
@@ -24,6 +25,10 @@ export interface ReshardHost {
   options: ShardManagerOptions;
   clock: Clock;
   currentCount(): number;
+  /** The publishing set's generation. */
+  currentGeneration(): number;
+  /** Records the bot's layout in the session store (before the switch: a restart then starts it). */
+  saveLayout(layout: ShardLayout): Promise<void>;
   gatewayInfo(): Promise<APIGatewayBotInfo>;
   startShard(id: number, set: { count: number; generation: number }): Promise<Owned>;
   publish(owned: Owned, dispatch: Dispatch): void | Promise<void>;
@@ -91,7 +96,7 @@ export class Resharder {
     const to = count ?? Math.max(info.shards, atLeast);
     if (!Number.isInteger(to) || to < 1) throw new Error(`cannot reshard to ${to} shards`);
     const detail = { from, to };
-    const generation = this.#generation + 1;
+    const generation = host.currentGeneration() + 1;
     const ids = Array.from({ length: to }, (_, i) => i);
     const overlap = new Overlap({
       shards: ids,
@@ -109,6 +114,12 @@ export class Resharder {
         this.#incoming.set(id, await host.startShard(id, { count: to, generation }));
       }
       const missingGuilds = await this.#waitLoaded(overlap, signal);
+      signal.throwIfAborted();
+      // The layout first: a restart after it starts the new count, whose sessions the new set
+      // stores from the switch on; a failed write fails the reshard rather than leave a restart to
+      // identify the old count anew. (A crash between this write and a new shard's first stored
+      // seq identifies that shard on the restart.)
+      await host.saveLayout({ shardCount: to, generation });
       signal.throwIfAborted();
       // The switch: synchronous up to the publishes of what the new set held, so no live dispatch
       // of a new shard can pass its held ones.

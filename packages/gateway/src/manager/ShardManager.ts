@@ -32,6 +32,7 @@ import type { SessionStore } from '../sessionStore/SessionStore.js';
 import type { ShardFatalError } from '../shard/closeCodes.js';
 import type { Compression } from '../shard/compression/index.js';
 import { Shard, type ShardOptions, type ShardStatus } from '../shard/shard.js';
+import { chooseLayout } from './layout.js';
 import { formatProgress, identifyFloorMs, startupProgress } from './progress.js';
 import { Resharder, type ReshardHost, type ReshardResult } from './Resharder.js';
 
@@ -145,7 +146,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
   #everReady = new Set<number>();
   #stopped = false;
   #gatewayUrl = '';
-  /** The generation of the set that publishes (0 at start, +1 per reshard). */
+  /** The generation of the set that publishes (the stored layout's at start, +1 per reshard). */
   #generation = 0;
   readonly #resharder: Resharder;
   #reshardTimer: NodeJS.Timeout | undefined;
@@ -192,17 +193,23 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
     const { rest, logger } = this.#options;
     const info = await rest.request<APIGatewayBotInfo>({ method: 'GET', path: '/gateway/bot' });
     this.#botId = this.#options.botId ?? botIdOfToken(this.#options.token) ?? (await this.#fetchBotId());
-    const count =
-      this.#options.shardCount === undefined || this.#options.shardCount === 'auto'
-        ? info.shards
-        : this.#options.shardCount;
-    this.#shardCount = count;
-    const ids = this.#options.shardIds ?? Array.from({ length: count }, (_, i) => i);
-    for (const id of ids) {
-      if (!Number.isInteger(id) || id < 0 || id >= count) {
-        throw new Error(`shard id ${id} is outside 0..${count - 1} (shard count ${count})`);
-      }
+    const stored = await this.#store.loadLayout();
+    const choice = chooseLayout({
+      configured: this.#options.shardCount ?? 'auto',
+      recommended: info.shards,
+      ...(this.#options.shardIds ? { shardIds: this.#options.shardIds } : {}),
+      ...(stored ? { stored } : {}),
+    });
+    if (choice.record) await this.#store.saveLayout(choice.record);
+    if (choice.note) {
+      const fields = { shardCount: choice.count, storedShardCount: stored?.shardCount };
+      // Identifying anew where a stored layout existed is worth a warning; resuming it is not.
+      if (choice.record) logger?.warn(fields, choice.note);
+      else logger?.info(fields, choice.note);
     }
+    const { count, ids } = choice;
+    this.#shardCount = count;
+    this.#generation = choice.record?.generation ?? stored?.generation ?? 0;
     const limit: SessionStartLimit = {
       total: info.session_start_limit.total,
       remaining: info.session_start_limit.remaining,
@@ -232,7 +239,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
     this.#startedAt = this.#clock.now();
     this.#gatewayUrl = info.url;
     for (const id of ids) {
-      this.#owned.set(id, await this.#startShard(id, { count, generation: 0, resume: true }));
+      this.#owned.set(id, await this.#startShard(id, { count, generation: this.#generation, resume: true }));
     }
     this.#startReshardTimer();
   }
@@ -443,6 +450,8 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
       options: this.#options,
       clock: this.#clock,
       currentCount: () => this.#shardCount,
+      currentGeneration: () => this.#generation,
+      saveLayout: (layout) => this.#store.saveLayout(layout),
       gatewayInfo: async () => {
         const info = await this.#options.rest.request<APIGatewayBotInfo>({
           method: 'GET',

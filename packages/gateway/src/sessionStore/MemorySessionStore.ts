@@ -1,8 +1,9 @@
 /** Sessions kept in this process: resumes across reconnects and a manager restarted in process. */
-import type { SessionStore, StoredSession } from './SessionStore.js';
+import type { SessionStore, ShardLayout, StoredSession } from './SessionStore.js';
 
 export class MemorySessionStore implements SessionStore {
   readonly #sessions = new Map<number, StoredSession>();
+  #layout: ShardLayout | undefined;
 
   async load(shard: number): Promise<StoredSession | undefined> {
     const session = this.#sessions.get(shard);
@@ -15,6 +16,14 @@ export class MemorySessionStore implements SessionStore {
 
   async clear(shard: number): Promise<void> {
     this.#sessions.delete(shard);
+  }
+
+  async loadLayout(): Promise<ShardLayout | undefined> {
+    return this.#layout ? { ...this.#layout } : undefined;
+  }
+
+  async saveLayout(layout: ShardLayout): Promise<void> {
+    this.#layout = { shardCount: layout.shardCount, generation: layout.generation };
   }
 
   async close(): Promise<void> {}

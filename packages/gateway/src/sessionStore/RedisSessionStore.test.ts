@@ -33,5 +33,7 @@ describe.skipIf(!url)('RedisSessionStore', () => {
     const store = await make();
     await connections.at(-1)!.set(`${prefixes.at(-1)}:session:0`, '{not json');
     expect(await store.load(0)).toBeUndefined();
+    await connections.at(-1)!.set(`${prefixes.at(-1)}:layout`, '{"shardCount":0,"generation":1}');
+    expect(await store.loadLayout()).toBeUndefined();
   });
 });

@@ -33,5 +33,20 @@ export function sessionStoreContract(name: string, make: () => Promise<SessionSt
       expect(await store.load(2)).toBeUndefined();
       await store.close();
     });
+
+    it('keeps the latest shard layout, apart from the sessions, and returns copies', async () => {
+      const store = await make();
+      expect(await store.loadLayout()).toBeUndefined();
+      await store.saveLayout({ shardCount: 8, generation: 1 });
+      await store.saveLayout({ shardCount: 16, generation: 2 });
+      const layout = await store.loadLayout();
+      expect(layout).toEqual({ shardCount: 16, generation: 2 });
+      layout!.shardCount = 3;
+      expect((await store.loadLayout())?.shardCount).toBe(16);
+      await store.save(0, session);
+      await store.clear(0);
+      expect(await store.loadLayout()).toEqual({ shardCount: 16, generation: 2 });
+      await store.close();
+    });
   });
 }
