@@ -1,11 +1,12 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { createLogger } from '@shardwire/core';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidRequestGuard } from '../guard/InvalidRequestGuard.js';
 import { MemoryLimiter } from '../limiter/MemoryLimiter.js';
+import type { Route } from '../routes.js';
 import { type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from '../testing/fakeDiscord.js';
 import { RestProxy, type RestProxyOptions } from './RestProxy.js';
 
@@ -354,5 +355,52 @@ describe('RestProxy safety', () => {
     const health = await request(`${base}/healthz`);
     expect(health.statusCode).toBe(200);
     expect(await health.body.json()).toMatchObject({ ok: true });
+  });
+
+  it('sends nothing upstream for a caller that leaves in the middle of its body', async () => {
+    await setup();
+    const { port } = new URL(base);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(
+      `POST /api/v10/channels/${CHANNEL}/messages HTTP/1.1\r\nhost: x\r\nauthorization: ${BOT_A}\r\n` +
+        'content-type: application/json\r\ncontent-length: 100\r\n\r\n{"content":',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fake.requests.length).toBe(0);
+    const next = await post(`/api/v10/channels/${CHANNEL}/messages`, {});
+    expect(next.statusCode).toBe(200);
+    await next.body.dump();
+  });
+
+  it('answers 500 when its request path throws, at once or after a wait, and frees its place', async () => {
+    let checks = 0;
+    // Each request is checked twice (on arrival, then just before it goes): the 1st and 3rd requests' second check throws.
+    const guard = {
+      check(_route: Route, _identity: string) {
+        checks++;
+        if (checks === 2 || checks === 6) throw new Error('guard broke');
+        return undefined;
+      },
+      record() {},
+    };
+    await setup({ limit: 1, windowMs: 300 }, { guard });
+    const send = () => post(`/api/v10/channels/${CHANNEL}/messages`, {});
+    const atOnce = await send(); // the bucket's probe, at once
+    expect(atOnce.statusCode).toBe(500);
+    expect(await atOnce.body.json()).toEqual({ message: 'rest-proxy error', code: 0 });
+    const learns = await send(); // the probe again (the failed one's place was freed): 1 per window
+    expect(learns.statusCode).toBe(200);
+    await learns.body.dump();
+    const afterWait = await send(); // waits for the next window
+    expect(afterWait.statusCode).toBe(500);
+    await afterWait.body.dump();
+    const sent = await send();
+    expect(sent.statusCode).toBe(200);
+    await sent.body.dump();
+    expect(fake.requests.length).toBe(2);
+    expect(proxy.limiter.stats()).toMatchObject({ queued: 0, inFlight: 0 });
   });
 });

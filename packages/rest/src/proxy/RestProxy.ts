@@ -16,6 +16,7 @@ import { Pool } from 'undici';
 import { identityOf } from '../limiter/identity.js';
 import type { Limiter } from '../limiter/Limiter.js';
 import { MemoryLimiter } from '../limiter/MemoryLimiter.js';
+import { failed } from './exchange.js';
 import { Forwarder, ProxyHeaders, type RequestGuard } from './forward.js';
 import { createProxyMetrics } from './metrics.js';
 import { type ApiPath, parseApiPath } from './paths.js';
@@ -125,11 +126,11 @@ export class RestProxy {
       plain(res, 401, { message: 'the rest-proxy secret is missing or wrong', code: 0 }, 'secret');
       return;
     }
-    this.#forwarder.handle(req, res, api).catch((error: unknown) => {
-      this.#logger.error({ err: error }, 'proxying failed');
-      if (!res.headersSent) plain(res, 500, { message: 'rest-proxy error', code: 0 });
-      else res.destroy();
-    });
+    try {
+      this.#forwarder.handle(req, res, api);
+    } catch (error) {
+      failed(res, this.#logger, error);
+    }
   }
 
   async #ops(url: string, res: ServerResponse): Promise<void> {

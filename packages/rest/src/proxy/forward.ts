@@ -1,39 +1,14 @@
-/** One proxied request: wait for its rate limit, send it upstream, stream the answer back as it came. */
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+/** The proxy's request path: what a request is (route, identity, body), then its `Exchange`. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock, Logger } from '@shardwire/core';
 import type { Dispatcher } from 'undici';
-import type { HeaderSource } from '../limiter/headers.js';
-import { DeadlineError, type Limiter, LimiterClosedError, QueueFullError } from '../limiter/Limiter.js';
+import type { Limiter } from '../limiter/Limiter.js';
 import { type Route, routeOf } from '../routes.js';
-import { CallerSignal } from './callerSignal.js';
+import { Exchange, ProxyHeaders, type RequestGuard } from './exchange.js';
 import type { ProxyMetrics } from './metrics.js';
 import { type ApiPath, upstreamHeaders } from './paths.js';
-import { callUpstream, type Decision } from './upstreamCall.js';
 
-/** Caller headers the proxy reads (and never forwards). */
-export const ProxyHeaders = {
-  secret: 'x-shardwire-secret',
-  /** Milliseconds the caller is willing to wait for its rate limit; past that, a fast 503. */
-  deadline: 'x-shardwire-deadline-ms',
-  /** `true`: return upstream 429s instead of re-queuing them. */
-  return429: 'x-shardwire-return-429',
-  /** Set on answers the proxy made itself: why. */
-  refused: 'x-shardwire-refused',
-} as const;
-
-/** What the invalid-request guard says of a request before it goes. */
-export interface Refusal {
-  status: number;
-  reason: string;
-  message: string;
-  code?: number;
-  retryAfterMs?: number;
-}
-
-export interface RequestGuard {
-  check(route: Route, identity: string): Refusal | undefined;
-  record(route: Route, identity: string, status: number, headers: HeaderSource): void;
-}
+export { ProxyHeaders, type Refusal, type RequestGuard } from './exchange.js';
 
 export interface ForwarderOptions {
   limiter: Limiter;
@@ -52,7 +27,6 @@ export interface ForwarderOptions {
   maxRetries: number;
 }
 
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const NO_BODY = new Set(['GET', 'HEAD']);
 
 const ROUTE_CACHE_SIZE = 10_000;
@@ -64,114 +38,44 @@ export class Forwarder {
 
   constructor(private readonly options: ForwarderOptions) {}
 
-  async handle(req: IncomingMessage, res: ServerResponse, api: ApiPath): Promise<void> {
-    const { limiter, metrics, clock } = this.options;
+  /** Handles one API request; once it has an `Exchange`, what fails unexpectedly is answered by it. */
+  handle(req: IncomingMessage, res: ServerResponse, api: ApiPath): void {
+    const { metrics, clock } = this.options;
     const method = (req.method ?? 'GET').toUpperCase();
     const route = this.#routeOf(method, api.path);
-    const authorization = req.headers.authorization;
-    const identity = this.options.identityOf(authorization, req);
-    const label = metrics.routeLabel(route.bucketRoute);
-    const refusal = this.options.guard?.check(route, identity);
-    if (refusal) return this.#refuse(res, label, refusal);
-
-    const caller = new CallerSignal();
-    const onClose = () => {
-      if (!res.writableFinished) caller.abort(new Error('caller disconnected'));
-    };
-    res.on('close', onClose); // 'close' comes once: no once() wrapper
+    const identity = this.options.identityOf(req.headers.authorization, req);
     const deadlineMs = Number(req.headers[ProxyHeaders.deadline]);
-    const deadline = Number.isFinite(deadlineMs) && deadlineMs >= 0 ? clock.now() + deadlineMs : undefined;
-    const return429 = req.headers[ProxyHeaders.return429] === 'true';
-    let body: Buffer | IncomingMessage | undefined;
+    const exchange = new Exchange(
+      this.options,
+      {
+        method,
+        route,
+        identity,
+        label: metrics.routeLabel(route.bucketRoute),
+        path: `${this.options.upstreamBasePath}${api.version}${api.path}${api.query}`,
+        headers: upstreamHeaders(req.headers),
+        deadline: Number.isFinite(deadlineMs) && deadlineMs >= 0 ? clock.now() + deadlineMs : undefined,
+        return429: req.headers[ProxyHeaders.return429] === 'true',
+      },
+      res,
+    );
     try {
-      body = await this.#body(req, method);
-    } catch {
-      return void res.destroy(); // the caller left mid-body
-    }
-    if (caller.aborted) return void res.destroy();
-    const headers = upstreamHeaders(req.headers);
-    if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length);
-    const path = `${this.options.upstreamBasePath}${api.version}${api.path}${api.query}`;
-
-    for (let attempt = 0; ; attempt++) {
-      const wanted = { route, identity, signal: caller, deadline, retry: attempt > 0 };
-      // A bucket with room and nobody ahead: the permit at once, without a promise.
-      let permit = limiter.tryAcquire?.(wanted);
-      let waitedMs = 0;
-      if (permit === undefined) {
-        const waitStart = clock.now();
+      const refusal = this.options.guard?.check(route, identity);
+      if (refusal) return void exchange.refuse(refusal);
+      // A small body is read whole (so it can be re-sent); a big one (an upload) streams through.
+      const length = NO_BODY.has(method) ? 0 : Number(req.headers['content-length']);
+      if (length === 0) return void exchange.start(undefined);
+      if (!Number.isFinite(length) || length > this.options.replayableBytes) return void exchange.start(req);
+      readAll(req, (body) => {
+        if (body === undefined || exchange.callerLeft) return void res.destroy(); // the caller left mid-body
         try {
-          permit = await limiter.acquire(wanted);
+          exchange.start(body);
         } catch (error) {
-          if (error instanceof DeadlineError || error instanceof QueueFullError) {
-            const reason = error instanceof DeadlineError ? 'deadline' : 'queue-full';
-            return this.#refuse(res, label, {
-              status: 503,
-              reason,
-              message: error.message,
-              retryAfterMs: error.retryAfterMs,
-            });
-          }
-          if (caller.aborted) return void res.destroy(); // the caller left: its place is freed
-          if (error instanceof LimiterClosedError) {
-            return this.#refuse(res, label, {
-              status: 503,
-              reason: 'shutting-down',
-              message: 'the rest-proxy is shutting down',
-              retryAfterMs: 1000,
-            });
-          }
-          throw error;
+          exchange.fail(error);
         }
-        waitedMs = clock.now() - waitStart;
-      }
-      // While it read the body or waited, a request ahead may have found the token revoked or the webhook gone.
-      const late = this.options.guard?.check(route, identity);
-      if (late) {
-        permit.cancel();
-        return this.#refuse(res, label, late);
-      }
-      metrics.queueWait.observe(waitedMs / 1000);
-      const sentAt = clock.now();
-      const replayable = body === undefined || Buffer.isBuffer(body);
-      const decide = (status: number, answerHeaders: IncomingHttpHeaders): Decision => {
-        metrics.upstreamLatency.observe((clock.now() - sentAt) / 1000);
-        const outcome = permit.complete(status, answerHeaders);
-        this.options.guard?.record(route, identity, status, answerHeaders);
-        if (outcome.limited) {
-          metrics.rateLimited.inc({ route: label, scope: outcome.scope ?? 'user' });
-          this.options.logger.warn(
-            { route: route.bucketRoute, scope: outcome.scope, retryAfterMs: outcome.retryAfterMs, attempt },
-            'upstream 429',
-          );
-          // Re-queued without the caller noticing, unless it asked for 429s or its body is gone.
-          if (!return429 && replayable && attempt < this.options.maxRetries) return 'discard';
-        }
-        metrics.answered(label, status);
-        return 'forward';
-      };
-      try {
-        const result = await callUpstream(
-          this.options.upstream,
-          { path, method: method as Dispatcher.HttpMethod, headers, body: body ?? null },
-          res,
-          caller,
-          decide,
-          permit, // told when the request is on its connection: the next of its bucket may go
-        );
-        if (result.forwarded) return;
-      } catch (error) {
-        permit.cancel();
-        if (caller.aborted) return void res.destroy();
-        // The request may have reached Discord: only an idempotent one with its body at hand goes again.
-        if (IDEMPOTENT.has(method) && replayable && attempt < this.options.maxRetries) continue;
-        this.options.logger.warn({ route: route.bucketRoute, err: error }, 'upstream request failed');
-        return this.#refuse(res, label, {
-          status: isTimeout(error) ? 504 : 502,
-          reason: 'upstream',
-          message: 'the upstream request failed and cannot be safely re-sent',
-        });
-      }
+      });
+    } catch (error) {
+      exchange.fail(error);
     }
   }
 
@@ -199,49 +103,21 @@ export class Forwarder {
     }
     return route;
   }
-
-  /** A small body is read whole (so it can be re-sent); a big one (an upload) streams through. */
-  async #body(req: IncomingMessage, method: string): Promise<Buffer | IncomingMessage | undefined> {
-    if (NO_BODY.has(method)) return undefined;
-    const length = Number(req.headers['content-length']);
-    if (length === 0) return undefined;
-    if (!Number.isFinite(length) || length > this.options.replayableBytes) return req;
-    return readAll(req);
-  }
-
-  #refuse(res: ServerResponse, label: string, refusal: Refusal): void {
-    this.options.metrics.refused.inc({ reason: refusal.reason });
-    this.options.metrics.answered(label, refusal.status);
-    const retryAfter = refusal.retryAfterMs === undefined ? undefined : refusal.retryAfterMs / 1000;
-    const payload = JSON.stringify({
-      message: refusal.message,
-      code: refusal.code ?? 0,
-      ...(retryAfter === undefined ? {} : { retry_after: retryAfter }),
-    });
-    if (res.headersSent) return void res.destroy();
-    res.writeHead(refusal.status, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(payload),
-      [ProxyHeaders.refused]: refusal.reason,
-      ...(retryAfter === undefined ? {} : { 'retry-after': String(Math.max(1, Math.ceil(retryAfter))) }),
-    });
-    res.end(payload);
-  }
 }
 
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.once('error', reject);
-    req.once('close', () => {
-      if (!req.complete) reject(new Error('the caller left before sending its whole body'));
-    });
+/** Reads a body whole; `undefined` when the caller left before sending all of it. */
+function readAll(req: IncomingMessage, done: (body: Buffer | undefined) => void): void {
+  const chunks: Buffer[] = [];
+  let settled = false;
+  const settle = (body: Buffer | undefined) => {
+    if (settled) return;
+    settled = true;
+    done(body);
+  };
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.once('end', () => settle(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+  req.once('error', () => settle(undefined));
+  req.once('close', () => {
+    if (!req.complete) settle(undefined);
   });
-}
-
-function isTimeout(error: unknown): boolean {
-  const code = (error as { code?: string }).code ?? '';
-  return code.includes('TIMEOUT');
 }
