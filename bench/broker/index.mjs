@@ -2,6 +2,8 @@
 // for each backend, beside the same workload written directly on amqplib and nats (the limit).
 // Rounds alternate shardwire / raw so that a noisy machine hurts both alike (BENCHMARKS.md).
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { createBroker } from '@shardwire/broker';
 import { isCI, percentile, report } from '../lib/report.mjs';
 import { rawAmqp, rawNats } from './raw.mjs';
@@ -118,19 +120,44 @@ function rawSide(raw) {
   };
 }
 
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
+
+/** One throughput round of one side, with the client CPU and GC time it took (printed per round). */
+async function timedRound(side) {
+  const cpu = process.cpuUsage();
+  const gcBefore = gcMs;
+  const rate = await throughput((i) => side.publish(i), config.publishes);
+  const used = process.cpuUsage(cpu);
+  await side.drain(config.publishes);
+  const cpuUs = (used.user + used.system) / config.publishes;
+  return {
+    rate,
+    text: `${Math.round(rate)}/s (${cpuUs.toFixed(1)} µs CPU, GC ${Math.round(gcMs - gcBefore)} ms)`,
+  };
+}
+
 async function measure(name, sides) {
   const publishPerS = {};
   const e2eLatencies = {};
+  // One untimed round per side first: the first round of a process also pays for warming the client
+  // library both sides share (JIT, heap growth: ~100-130 µs of CPU per publish instead of ~65 on
+  // NATS), and without it that cost fell on whichever side went first, always shardwire.
+  const warm = [];
+  for (const key of Object.keys(sides)) warm.push(`${key} ${(await timedRound(sides[key])).text}`);
+  console.log(`${name} warm-up (not counted): ${warm.join(', ')}`);
   for (let round = 0; round < config.rounds; round++) {
     // Alternate which side goes first in each round.
     const order = round % 2 === 0 ? Object.keys(sides) : Object.keys(sides).reverse();
+    const line = [];
     for (const key of order) {
-      const side = sides[key];
-      if (process.env.BENCH_DEBUG) console.error(`${name} ${key} round ${round}`);
-      const rate = await throughput((i) => side.publish(i), config.publishes);
-      await side.drain(config.publishes);
+      const { rate, text } = await timedRound(sides[key]);
       publishPerS[key] = Math.max(publishPerS[key] ?? 0, rate);
+      line.push(`${key} ${text}`);
     }
+    console.log(`${name} round ${round}: ${line.join(', ')}  load ${loadavg()[0].toFixed(2)}`);
   }
   for (const key of Object.keys(sides)) {
     const side = sides[key];
