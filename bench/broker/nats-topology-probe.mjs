@@ -6,6 +6,7 @@
 // consumers: 104-117 % of one subject and one consumer, within the noise); the NATS gap is client-side.
 import { AckPolicy, connect, DeliverPolicy, RetentionPolicy, StorageType } from 'nats';
 import { probeRounds, probeSettings } from './probeRounds.mjs';
+import { publishWindowed } from './windowed.mjs';
 
 const URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const { COUNT, ROUNDS, WINDOW, prefix, body } = probeSettings();
@@ -49,17 +50,12 @@ for (const name of names) {
 }
 
 let id = 0;
-async function publishAll({ root, subject }) {
-  const inFlight = new Set();
-  const started = performance.now();
-  for (let n = 0; n < COUNT; n++) {
-    const p = js.publish(`${root}.${subject(n)}`, body, { msgID: `m${id++}` });
-    inFlight.add(p);
-    p.finally(() => inFlight.delete(p));
-    if (inFlight.size >= WINDOW) await Promise.race(inFlight);
-  }
-  await Promise.all(inFlight);
-  return COUNT / ((performance.now() - started) / 1000);
+function publishAll({ root, subject }) {
+  return publishWindowed(
+    (n) => js.publish(`${root}.${subject(n)}`, body, { msgID: `m${id++}` }),
+    COUNT,
+    WINDOW,
+  );
 }
 
 await probeRounds(

@@ -43,10 +43,10 @@ export async function rawAmqp(url, prefix) {
 }
 
 /** A raw JetStream side: a file-backed interest stream, a durable pull consumer. */
-export async function rawNats(url, prefix) {
+export async function rawNats(url, prefix, options = {}) {
   // The connection option shardwire sets (no stack trace captured per request), so that the
   // limit is the client at its best, not at a default shardwire does not use.
-  const nc = await natsConnect({ servers: url, noAsyncTraces: true });
+  const nc = await natsConnect({ servers: url, noAsyncTraces: true, ...options });
   const jsm = await nc.jetstreamManager();
   const js = nc.jetstream();
   const stream = `${prefix}_raw`;
