@@ -51,9 +51,12 @@ export class MemoryLimiter implements Limiter {
   readonly #buckets = new Map<string, Bucket>();
   /**
    * The bucket a route (a cached `Route` object, as the proxy keeps them) last went to, for which
-   * identity and learned hash: the same request again skips building and hashing its key.
+   * identity, while no hash was learned since: the same request again finds its bucket with one
+   * lookup instead of three (a hash, a key built and hashed, the bucket).
    */
-  readonly #lastBucket = new WeakMap<Route, { identity: string; hash: string | undefined; bucket: Bucket }>();
+  readonly #lastBucket = new WeakMap<Route, { identity: string; hashesLearned: number; bucket: Bucket }>();
+  /** Counts changes to `#hashes`: a route's bucket may have changed with any of them. */
+  #hashesLearned = 0;
   readonly #gate: LimiterGate | undefined;
   readonly #onGateError: (error: unknown) => void;
   readonly #globalLimit: (identity: string) => number;
@@ -76,7 +79,10 @@ export class MemoryLimiter implements Limiter {
   /** Hashes learned elsewhere (another instance): used for buckets made from now on. */
   addHashes(entries: Iterable<[string, string]>): void {
     for (const [bucketRoute, hash] of entries)
-      if (!this.#hashes.has(bucketRoute)) this.#hashes.set(bucketRoute, hash);
+      if (!this.#hashes.has(bucketRoute)) {
+        this.#hashes.set(bucketRoute, hash);
+        this.#hashesLearned++;
+      }
   }
 
   /** The bucket hash learned for a bucket route, if any. */
@@ -162,26 +168,26 @@ export class MemoryLimiter implements Limiter {
   #touch(options: AcquireOptions, now: number): Bucket {
     this.#maybeSweep(now);
     const { route, identity } = options;
-    const hash = this.#hashes.get(route.bucketRoute);
     const last = this.#lastBucket.get(route);
-    let bucket = last?.identity === identity && last.hash === hash ? last.bucket : undefined;
-    // Still the bucket its key names (not swept, not merged into another)?
-    if (bucket === undefined || this.#buckets.get(bucket.key) !== bucket) {
-      const key = this.#keyOf(route, identity);
+    let bucket =
+      last !== undefined &&
+      last.identity === identity &&
+      last.hashesLearned === this.#hashesLearned &&
+      !last.bucket.forgotten
+        ? last.bucket
+        : undefined;
+    if (bucket === undefined) {
+      const hash = this.#hashes.get(route.bucketRoute);
+      const key = `${hash ?? route.bucketRoute}|${route.major}|${identity}`;
       bucket = this.#buckets.get(key);
       if (!bucket) {
         bucket = new Bucket(key, hash === undefined);
         this.#buckets.set(key, bucket);
       }
-      this.#lastBucket.set(route, { identity, hash, bucket });
+      this.#lastBucket.set(route, { identity, hashesLearned: this.#hashesLearned, bucket });
     }
     bucket.lastUsed = now;
     return bucket;
-  }
-
-  /** Discord's bucket (or the route until its hash is learned) + major + identity; with a gate also the shared key. */
-  #keyOf(route: Route, identity: string): string {
-    return `${this.#hashes.get(route.bucketRoute) ?? route.bucketRoute}|${route.major}|${identity}`;
   }
 
   #bucketOf(waiter: Waiter): Bucket | undefined {
@@ -396,14 +402,15 @@ export class MemoryLimiter implements Limiter {
         if (done) throw new Error('permit already completed');
         done = true;
         const info = readRateLimit(headers);
-        if (place) this.#global.answered(place, this.#clock.now());
+        const now = this.#clock.now();
+        if (place) this.#global.answered(place, now);
         if (gated) {
           const update = gatedUpdate(gated.answer, gateUpdate(status, info));
           // The route's shared state names Discord's bucket, so every instance moves to its queue.
           if (gated.routeKeyed && info.bucket) update.bucketHash = info.bucket;
           this.#gate!.update(gated.key, options.identity, update);
         }
-        return this.#complete(current(sentFrom), options, epoch, status, info);
+        return this.#complete(current(sentFrom), options, epoch, status, info, now);
       },
       cancel: () => {
         if (done) return;
@@ -427,8 +434,8 @@ export class MemoryLimiter implements Limiter {
     epoch: number,
     status: number,
     info: RateLimitHeaders,
+    now: number,
   ): RateLimitOutcome {
-    const now = this.#clock.now();
     sentFrom.inFlight--;
     const bucket = info.bucket ? this.#learnHash(sentFrom, options, info.bucket) : sentFrom;
     // An answer to a request sent in an earlier window says nothing of this one (a merged bucket's does).
@@ -487,6 +494,7 @@ export class MemoryLimiter implements Limiter {
     const { bucketRoute, major } = options.route;
     if (this.#hashes.get(bucketRoute) !== hash) {
       this.#hashes.set(bucketRoute, hash);
+      this.#hashesLearned++;
       this.#onHashLearned?.(bucketRoute, hash);
     }
     // Already a hash's bucket (or Discord changed the hash): leave it.
@@ -509,6 +517,7 @@ export class MemoryLimiter implements Limiter {
       target.inFlight += bucket.inFlight;
       bucket.inFlight = 0;
       bucket.mergedInto = target;
+      bucket.forgotten = true;
     }
     if (this.#gate) this.#requeueShared(oldKey, moved);
     return target;
@@ -531,7 +540,10 @@ export class MemoryLimiter implements Limiter {
     this.#lastSweep = now;
     const before = now - this.#idleMs;
     for (const [key, bucket] of this.#buckets) {
-      if (bucket.idle && bucket.lastUsed < before && bucket.blockedUntil < now) this.#buckets.delete(key);
+      if (bucket.idle && bucket.lastUsed < before && bucket.blockedUntil < now) {
+        this.#buckets.delete(key);
+        bucket.forgotten = true;
+      }
     }
     this.#global.sweep(before);
   }

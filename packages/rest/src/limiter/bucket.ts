@@ -46,6 +46,8 @@ export class Bucket {
   timerDue = 0;
   /** Set when this bucket turned out to share Discord's bucket with another: follow it. */
   mergedInto: Bucket | undefined;
+  /** No longer in the limiter's map (swept, or merged into another): a request finds its bucket anew. */
+  forgotten = false;
 
   /**
    * `routeKeyed`: keyed by the route, its Discord bucket hash not known yet; learning it re-keys the

@@ -19,10 +19,6 @@ import { MemoryLimiter } from '../limiter/MemoryLimiter.js';
 import { failed } from './exchange.js';
 import { Forwarder, ProxyHeaders, type RequestGuard } from './forward.js';
 import { createProxyMetrics } from './metrics.js';
-import { type ApiPath, parseApiPath } from './paths.js';
-
-/** URLs whose parse is remembered: a bot keeps using the same few (its channels, guilds). */
-const API_PATH_CACHE_SIZE = 10_000;
 
 export interface RestProxyOptions {
   /** Where Discord is: `https://discord.com/api` (default), or the simulator's `/api`. */
@@ -53,7 +49,6 @@ export class RestProxy {
   readonly #logger: Logger;
   readonly #health: RestProxyOptions['health'];
   readonly #identities = new Map<string, string>();
-  readonly #apiPaths = new Map<string, ApiPath | undefined>();
 
   constructor(options: RestProxyOptions = {}) {
     const upstream = new URL(options.upstreamUrl ?? 'https://discord.com/api');
@@ -117,8 +112,8 @@ export class RestProxy {
       void this.#ops(url, res);
       return;
     }
-    const api = this.#apiPathOf(url);
-    if (!api) {
+    const target = this.#forwarder.targetOf(url);
+    if (!target) {
       plain(res, 404, { message: '404: Not Found', code: 0 });
       return;
     }
@@ -127,7 +122,7 @@ export class RestProxy {
       return;
     }
     try {
-      this.#forwarder.handle(req, res, api);
+      this.#forwarder.handle(req, res, target);
     } catch (error) {
       failed(res, this.#logger, error);
     }
@@ -142,17 +137,6 @@ export class RestProxy {
     }
     const health = (await this.#health?.()) ?? { ok: true };
     plain(res, health.ok ? 200 : 503, { ...health, limiter: this.limiter.stats() });
-  }
-
-  /** `parseApiPath`, remembered: its parts are then the same strings each time, cheap to look up by. */
-  #apiPathOf(url: string): ApiPath | undefined {
-    let api = this.#apiPaths.get(url);
-    if (api === undefined && !this.#apiPaths.has(url)) {
-      if (this.#apiPaths.size >= API_PATH_CACHE_SIZE) this.#apiPaths.clear();
-      api = parseApiPath(url);
-      this.#apiPaths.set(url, api);
-    }
-    return api;
   }
 
   #secretMatches(value: string | string[] | undefined): boolean {

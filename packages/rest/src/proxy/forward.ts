@@ -6,7 +6,7 @@ import type { Limiter } from '../limiter/Limiter.js';
 import { type Route, routeOf } from '../routes.js';
 import { Exchange, ProxyHeaders, type RequestGuard } from './exchange.js';
 import type { ProxyMetrics } from './metrics.js';
-import { type ApiPath, upstreamHeaders } from './paths.js';
+import { type ApiPath, parseApiPath, upstreamHeaders } from './paths.js';
 
 export { ProxyHeaders, type Refusal, type RequestGuard } from './exchange.js';
 
@@ -29,20 +29,50 @@ export interface ForwarderOptions {
 
 const NO_BODY = new Set(['GET', 'HEAD']);
 
-const ROUTE_CACHE_SIZE = 10_000;
+/** URLs whose target is remembered: a bot keeps using the same few (its channels, guilds). */
+const TARGET_CACHE_SIZE = 10_000;
+
+/** An incoming Discord API URL as the proxy sends it on, remembered per URL (`Forwarder.targetOf`). */
+export interface Target {
+  api: ApiPath;
+  /** Upstream base path + version + path + query. */
+  upstreamPath: string;
+  /** The route and its metrics label by method, made on first use (but DELETE's, see `#routeOf`). */
+  routes: Map<string, { route: Route; label: string }>;
+}
 
 export class Forwarder {
-  /** By method, then path. */
-  readonly #routes = new Map<string, Map<string, Route>>();
-  #cachedRoutes = 0;
+  /** `null`: not a Discord API URL (a 404). */
+  readonly #targets = new Map<string, Target | null>();
 
   constructor(private readonly options: ForwarderOptions) {}
 
+  /**
+   * `parseApiPath`, remembered with what is built from it: one lookup by URL per request instead of
+   * a parse, a route lookup and a path built anew. `undefined` for anything but an API URL.
+   */
+  targetOf(url: string): Target | undefined {
+    let target = this.#targets.get(url);
+    if (target === undefined) {
+      if (this.#targets.size >= TARGET_CACHE_SIZE) this.#targets.clear();
+      const api = parseApiPath(url);
+      target = api
+        ? {
+            api,
+            upstreamPath: `${this.options.upstreamBasePath}${api.version}${api.path}${api.query}`,
+            routes: new Map(),
+          }
+        : null;
+      this.#targets.set(url, target);
+    }
+    return target ?? undefined;
+  }
+
   /** Handles one API request; once it has an `Exchange`, what fails unexpectedly is answered by it. */
-  handle(req: IncomingMessage, res: ServerResponse, api: ApiPath): void {
-    const { metrics, clock } = this.options;
+  handle(req: IncomingMessage, res: ServerResponse, target: Target): void {
+    const { clock } = this.options;
     const method = (req.method ?? 'GET').toUpperCase();
-    const route = this.#routeOf(method, api.path);
+    const { route, label } = this.#routeOf(method, target);
     const identity = this.options.identityOf(req.headers.authorization, req);
     const deadlineMs = Number(req.headers[ProxyHeaders.deadline]);
     const exchange = new Exchange(
@@ -51,8 +81,8 @@ export class Forwarder {
         method,
         route,
         identity,
-        label: metrics.routeLabel(route.bucketRoute),
-        path: `${this.options.upstreamBasePath}${api.version}${api.path}${api.query}`,
+        label,
+        path: target.upstreamPath,
         headers: upstreamHeaders(req.headers),
         deadline: Number.isFinite(deadlineMs) && deadlineMs >= 0 ? clock.now() + deadlineMs : undefined,
         return429: req.headers[ProxyHeaders.return429] === 'true',
@@ -79,45 +109,29 @@ export class Forwarder {
     }
   }
 
-  /**
-   * `routeOf`, remembered for the paths a bot keeps using (its channels, guilds). Not for DELETE:
-   * a message delete's route depends on the message's age.
-   */
-  #routeOf(method: string, path: string): Route {
-    if (method === 'DELETE') return routeOf(method, path, this.options.clock.now());
-    let byPath = this.#routes.get(method);
-    if (byPath === undefined) {
-      byPath = new Map();
-      this.#routes.set(method, byPath);
+  /** The route of `method` on `target`, remembered; a DELETE's is made each time (a message delete's depends on its age). */
+  #routeOf(method: string, target: Target): { route: Route; label: string } {
+    if (method === 'DELETE') {
+      const route = routeOf(method, target.api.path, this.options.clock.now());
+      return { route, label: this.options.metrics.routeLabel(route.bucketRoute) };
     }
-    let route = byPath.get(path);
-    if (route === undefined) {
-      if (this.#cachedRoutes >= ROUTE_CACHE_SIZE) {
-        this.#routes.clear();
-        this.#cachedRoutes = 0;
-        return routeOf(method, path);
-      }
-      route = routeOf(method, path);
-      byPath.set(path, route);
-      this.#cachedRoutes++;
+    let known = target.routes.get(method);
+    if (known === undefined) {
+      const route = routeOf(method, target.api.path);
+      known = { route, label: this.options.metrics.routeLabel(route.bucketRoute) };
+      target.routes.set(method, known);
     }
-    return route;
+    return known;
   }
 }
 
-/** Reads a body whole; `undefined` when the caller left before sending all of it. */
+/**
+ * Reads a body whole; `undefined` when the caller left before sending all of it (node:http then
+ * destroys the request with an 'aborted' error: 'end' never comes).
+ */
 function readAll(req: IncomingMessage, done: (body: Buffer | undefined) => void): void {
   const chunks: Buffer[] = [];
-  let settled = false;
-  const settle = (body: Buffer | undefined) => {
-    if (settled) return;
-    settled = true;
-    done(body);
-  };
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.once('end', () => settle(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-  req.once('error', () => settle(undefined));
-  req.once('close', () => {
-    if (!req.complete) settle(undefined);
-  });
+  req.once('end', () => done(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+  req.once('error', () => done(undefined));
 }
