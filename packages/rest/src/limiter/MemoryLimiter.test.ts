@@ -139,6 +139,23 @@ describe('MemoryLimiter buckets', () => {
     limiter.close();
   });
 
+  it('a route object used again (as the proxy keeps them) follows its bucket through a merge and a sweep', async () => {
+    const { clock, limiter } = setup({ idleMs: 1_000 });
+    const sendRoute = send();
+    const editRoute = edit();
+    await answered(limiter, sendRoute, limits(1, 1, 5, 'shared'));
+    await answered(limiter, editRoute, limits(1, 0, 5, 'shared')); // merged: both spend one bucket
+    expect(limiter.tryAcquire({ route: sendRoute, identity: BOT })).toBeUndefined();
+    expect(limiter.stats().buckets).toBe(1);
+    clock.advance(70_000); // past the window, the idle time and a sweep period
+    // Swept: a bucket made anew, unknown again, so one probe at a time.
+    const probe = limiter.tryAcquire({ route: sendRoute, identity: BOT });
+    expect(probe).toBeDefined();
+    expect(limiter.tryAcquire({ route: sendRoute, identity: BOT })).toBeUndefined();
+    expect(limiter.stats()).toMatchObject({ buckets: 1, inFlight: 1 });
+    limiter.close();
+  });
+
   it('starts from hashes learned before (a restart)', async () => {
     const { limiter } = setup({ hashes: [['POST /channels/:channel/messages', 'h']] });
     expect(limiter.hashOf('POST /channels/:channel/messages')).toBe('h');
