@@ -1,5 +1,6 @@
 import { ManualClock } from '@shardwire/core';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_IDENTIFY_INTERVAL_MS as D } from './IdentifyThrottler.js';
 import { MemoryIdentifyThrottler } from './MemoryIdentifyThrottler.js';
 
 const flush = async () => {
@@ -18,20 +19,20 @@ async function identifyTimes(
 ) {
   const at = new Map<number, number>();
   for (let id = 0; id < shards; id++) void throttler.waitForIdentify(id).then(() => at.set(id, clock.now()));
-  for (let t = 0; t <= until; t += 500) {
+  for (let t = 0; t <= until; t += 250) {
     await flush();
-    clock.advance(500);
+    clock.advance(250);
   }
   await flush();
   return at;
 }
 
 describe('MemoryIdentifyThrottler', () => {
-  it('lets one shard per bucket identify every 5 s (max_concurrency 1)', async () => {
+  it('lets one shard per bucket identify every 5 s and the margin (max_concurrency 1)', async () => {
     const clock = new ManualClock();
     const throttler = new MemoryIdentifyThrottler({ clock, limit: limit(1) });
     const at = await identifyTimes(clock, throttler, 4, 20_000);
-    expect([...at.values()].sort((a, b) => a - b)).toEqual([0, 5_000, 10_000, 15_000]);
+    expect([...at.values()].sort((a, b) => a - b)).toEqual([0, 1, 2, 3].map((i) => i * D));
   });
 
   it('identifies a whole bucket set at once with max_concurrency 16', async () => {
@@ -40,7 +41,7 @@ describe('MemoryIdentifyThrottler', () => {
     const at = await identifyTimes(clock, throttler, 32, 10_000);
     const times = [...at.values()];
     expect(times.filter((t) => t === 0)).toHaveLength(16);
-    expect(times.filter((t) => t === 5_000)).toHaveLength(16);
+    expect(times.filter((t) => t === D)).toHaveLength(16);
   });
 
   it('waits for the daily reset instead of identifying with no budget left', async () => {
@@ -62,7 +63,7 @@ describe('MemoryIdentifyThrottler', () => {
     const next = throttler.waitForIdentify(2);
     abort.abort(new Error('gone'));
     await expect(aborted).rejects.toThrow('gone');
-    clock.advance(5_000);
+    clock.advance(D);
     await flush();
     await expect(next).resolves.toBeUndefined();
   });

@@ -1,12 +1,16 @@
 /** Identify throttling inside one process: one IDENTIFY per bucket per 5 s, within the daily budget. */
 import { type Clock, type Logger, sleep } from '@shardwire/core';
 import { budgetWarning } from './budget.js';
-import type { IdentifyThrottler, SessionStartLimit } from './IdentifyThrottler.js';
+import {
+  DEFAULT_IDENTIFY_INTERVAL_MS,
+  type IdentifyThrottler,
+  type SessionStartLimit,
+} from './IdentifyThrottler.js';
 
 export interface MemoryIdentifyThrottlerOptions {
   limit: SessionStartLimit;
   clock: Clock;
-  /** Time between two IDENTIFYs of one bucket. Default 5,000 ms. */
+  /** Time between two IDENTIFYs of one bucket. Default `DEFAULT_IDENTIFY_INTERVAL_MS` (5 s and a margin). */
   intervalMs?: number;
   logger?: Logger;
 }
@@ -68,7 +72,7 @@ export class MemoryIdentifyThrottler implements IdentifyThrottler {
         continue;
       }
       this.#remaining--;
-      bucket.nextAt = now + (this.#options.intervalMs ?? 5_000);
+      bucket.nextAt = now + (this.#options.intervalMs ?? DEFAULT_IDENTIFY_INTERVAL_MS);
       const warning = budgetWarning(this.#remaining, this.#options.limit.total);
       if (warning) logger?.warn({ remaining: this.#remaining, total: this.#options.limit.total }, warning);
       return;

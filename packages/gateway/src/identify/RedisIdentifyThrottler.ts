@@ -1,18 +1,23 @@
 /**
  * Identify throttling shared by every gateway process of a bot through Redis: a bucket key held for
- * 5 s per IDENTIFY and one budget counter that expires when Discord's daily limit resets. One Lua
+ * 5 s (and a margin) per IDENTIFY and one budget counter that expires when Discord's daily limit resets. One Lua
  * script does the check and the take atomically, so processes never identify faster together.
  */
 import { type Logger, sleep } from '@shardwire/core';
 import type { Redis } from 'ioredis';
 import { budgetWarning } from './budget.js';
-import type { IdentifyThrottler, SessionStartLimit } from './IdentifyThrottler.js';
+import {
+  DEFAULT_IDENTIFY_INTERVAL_MS,
+  type IdentifyThrottler,
+  type SessionStartLimit,
+} from './IdentifyThrottler.js';
 
 export interface RedisIdentifyThrottlerOptions {
   redis: Redis;
   /** Keys are `<keyPrefix>:identify:*`; use one prefix per bot. */
   keyPrefix: string;
   limit: SessionStartLimit;
+  /** Time between two IDENTIFYs of one bucket. Default `DEFAULT_IDENTIFY_INTERVAL_MS` (5 s and a margin). */
   intervalMs?: number;
   logger?: Logger;
 }
@@ -86,7 +91,7 @@ export class RedisIdentifyThrottler implements IdentifyThrottler {
         2,
         bucketKey,
         this.#budgetKey,
-        String(this.#options.intervalMs ?? 5_000),
+        String(this.#options.intervalMs ?? DEFAULT_IDENTIFY_INTERVAL_MS),
         String(limit.total),
         String(DAY_MS),
       )) as [number, number];
