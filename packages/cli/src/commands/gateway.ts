@@ -16,7 +16,8 @@ const command: Command = {
     'The token comes from DISCORD_TOKEN.',
     'shardwire gateway reshard [--shards N] [--url http://127.0.0.1:8082]',
     '  asks the running gateway (POST /reshard on its ops port) to reshard to N shards (default: Discord’s',
-    '  recommendation) without downtime, and waits until the old shards are closed.',
+    '  recommendation) without downtime, and waits until the old shards are closed. Processes splitting a bot',
+    '  (SHARD_IDS) reshard together, asked of any one of them, to a multiple of the running count.',
   ].join('\n'),
   settings: gatewaySettings,
   async run({ flags, env, args }) {

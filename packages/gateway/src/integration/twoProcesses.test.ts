@@ -4,12 +4,12 @@
  * two shards within one interval, together; with max_concurrency 16 all 16 go at once.
  */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisIdentifyThrottler } from '../identify/RedisIdentifyThrottler.js';
 import { ShardManager } from '../manager/ShardManager.js';
 import { FakeGateway } from '../testing/fakeGateway.js';
 import { FakeBroker, FakeCache, fakeRest } from '../testing/fakes.js';
+import { testRedis } from '../testing/redis.js';
 
 const redisUrl = process.env.REDIS_URL;
 const token = `${Buffer.from('2000').toString('base64')}.abc.def`;
@@ -25,12 +25,7 @@ describe.skipIf(!redisUrl)('two gateway processes sharing a bot', () => {
     cleanups.push(() => gateway.close());
     const keyPrefix = `test:${randomUUID()}`;
     const managers = [0, 1].map((half) => {
-      const redis = new Redis(redisUrl!);
-      cleanups.push(async () => {
-        const keys = await redis.keys(`${keyPrefix}:*`);
-        if (keys.length > 0) await redis.del(...keys);
-        await redis.quit();
-      });
+      const redis = testRedis(redisUrl!, keyPrefix, cleanups);
       const manager = new ShardManager({
         token,
         intents: 1,

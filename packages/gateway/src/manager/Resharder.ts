@@ -20,11 +20,20 @@ export interface ReshardResult {
   missingGuilds: string[];
 }
 
+/**
+ * Awaited once every new shard is loaded, just before the layout is written and the set switches:
+ * processes splitting a bot wait there until every one of them is loaded. A rejection (or the
+ * signal) fails the reshard, the old set publishing.
+ */
+export type BeforeSwitch = (signal: AbortSignal) => Promise<void>;
+
 /** What the resharder uses of the shard manager. */
 export interface ReshardHost {
   options: ShardManagerOptions;
   clock: Clock;
   currentCount(): number;
+  /** The shard ids of a `count`-shard set this process opens (all, or derived from `SHARD_IDS`). */
+  newShardIds(count: number): number[];
   /** The publishing set's generation. */
   currentGeneration(): number;
   /** Records the bot's layout in the session store (before the switch: a restart then starts it). */
@@ -65,10 +74,10 @@ export class Resharder {
   }
 
   /** Reshards to `count`, or Discord's recommendation but at least `atLeast` (after a 4011). */
-  run(count?: number, atLeast = 1): Promise<ReshardResult> {
+  run(count?: number, atLeast = 1, beforeSwitch?: BeforeSwitch): Promise<ReshardResult> {
     if (this.#running) return Promise.reject(new Error('a reshard is already under way'));
     this.#abort = new AbortController();
-    this.#running = this.#run(count, atLeast, this.#abort.signal).finally(() => {
+    this.#running = this.#run(count, atLeast, this.#abort.signal, beforeSwitch).finally(() => {
       this.#running = undefined;
       this.#abort = undefined;
     });
@@ -88,7 +97,12 @@ export class Resharder {
     await running.catch(() => {});
   }
 
-  async #run(count: number | undefined, atLeast: number, signal: AbortSignal): Promise<ReshardResult> {
+  async #run(
+    count: number | undefined,
+    atLeast: number,
+    signal: AbortSignal,
+    beforeSwitch: BeforeSwitch | undefined,
+  ): Promise<ReshardResult> {
     const host = this.#host;
     const { logger } = host.options;
     const info = await host.gatewayInfo();
@@ -97,7 +111,7 @@ export class Resharder {
     if (!Number.isInteger(to) || to < 1) throw new Error(`cannot reshard to ${to} shards`);
     const detail = { from, to };
     const generation = host.currentGeneration() + 1;
-    const ids = Array.from({ length: to }, (_, i) => i);
+    const ids = host.newShardIds(to);
     const overlap = new Overlap({
       shards: ids,
       ...(host.options.reshardMaxHeld ? { maxHeld: host.options.reshardMaxHeld } : {}),
@@ -114,6 +128,8 @@ export class Resharder {
         this.#incoming.set(id, await host.startShard(id, { count: to, generation }));
       }
       const missingGuilds = await this.#waitLoaded(overlap, signal);
+      signal.throwIfAborted();
+      await beforeSwitch?.(signal);
       signal.throwIfAborted();
       // The layout first: a restart after it starts the new count, whose sessions the new set
       // stores from the switch on; a failed write fails the reshard rather than leave a restart to

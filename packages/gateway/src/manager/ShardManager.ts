@@ -3,6 +3,7 @@
  * the identify limits, feeds each shard's dispatches through its pipeline (cache, then broker),
  * keeps the session store at the last confirmed seq, and sends gateway commands from the broker.
  */
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { type Broker, PoisonMessageError, type Subscription } from '@shardwire/broker';
@@ -24,6 +25,7 @@ import { MemoryIdentifyThrottler } from '../identify/MemoryIdentifyThrottler.js'
 import { GatewayMetrics } from '../metrics.js';
 import { ShardPipeline } from '../publish/ShardPipeline.js';
 import { DiskSpool } from '../publish/spool/DiskSpool.js';
+import { notAMultiple, reshardSubject } from '../reshard/coordination.js';
 import { ReshardMetrics } from '../reshard/metrics.js';
 import { DEFAULT_PARTITIONS } from '../reshard/partition.js';
 import { Checkpoint } from '../sessionStore/Checkpoint.js';
@@ -32,8 +34,9 @@ import type { SessionStore } from '../sessionStore/SessionStore.js';
 import type { ShardFatalError } from '../shard/closeCodes.js';
 import type { Compression } from '../shard/compression/index.js';
 import { Shard, type ShardOptions, type ShardStatus } from '../shard/shard.js';
-import { chooseLayout } from './layout.js';
+import { chooseLayout, derivedShardIds } from './layout.js';
 import { formatProgress, identifyFloorMs, startupProgress } from './progress.js';
+import { coordinateReshard, ReshardParticipant } from './ReshardCoordinator.js';
 import { Resharder, type ReshardHost, type ReshardResult } from './Resharder.js';
 
 /**
@@ -92,7 +95,7 @@ export interface ShardManagerOptions {
   partitions?: number;
   /**
    * Every this many ms, `GET /gateway/bot`: when Discord recommends more shards than run, reshard.
-   * Default 8 h; 0 turns the timer off. Only when this process owns every shard.
+   * Default 8 h; 0 turns the timer off. With `shardIds`, only the process owning shard 0 checks.
    */
   reshardIntervalMs?: number;
   /** After the switch the old set stays open this long, publishing what only it received. Default 5,000 ms. */
@@ -144,11 +147,17 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
   #startedAt = 0;
   #maxConcurrency = 1;
   #everReady = new Set<number>();
+  /** How many shards the publishing set has once opened (the start opens them one by one). */
+  #expected = 0;
   #stopped = false;
   #gatewayUrl = '';
   /** The generation of the set that publishes (the stored layout's at start, +1 per reshard). */
   #generation = 0;
   readonly #resharder: Resharder;
+  /** With `shardIds`: answers the bot's other processes about reshards. */
+  #participant: ReshardParticipant | undefined;
+  /** A reshard this process coordinates. */
+  #coordinating: Promise<ReshardResult> | undefined;
   #reshardTimer: NodeJS.Timeout | undefined;
 
   constructor(options: ShardManagerOptions) {
@@ -184,7 +193,11 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
   health(): { ok: boolean; shards: Record<number, ShardStatus> } {
     const shards: Record<number, ShardStatus> = {};
     for (const [id, { shard }] of this.#owned) shards[id] = shard.status;
-    const ok = this.#owned.size > 0 && Object.values(shards).every((s) => s === 'ready');
+    // Until the start opened them all, a shard READY early is not the whole set.
+    const ok =
+      this.#owned.size > 0 &&
+      this.#owned.size === this.#expected &&
+      Object.values(shards).every((s) => s === 'ready');
     return { ok, shards };
   }
 
@@ -237,41 +250,77 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
       `starting ${ids.length} of ${count} shards`,
     );
     this.#startedAt = this.#clock.now();
+    this.#expected = ids.length;
     this.#gatewayUrl = info.url;
     for (const id of ids) {
       this.#owned.set(id, await this.#startShard(id, { count, generation: this.#generation, resume: true }));
+    }
+    if (this.#options.shardIds) {
+      this.#participant = new ReshardParticipant(
+        this.#options.broker,
+        reshardSubject(this.#botId),
+        {
+          status: () => ({
+            shardCount: this.#shardCount,
+            generation: this.#generation,
+            shards: [...this.#owned.keys()],
+          }),
+          reshard: (to, beforeSwitch) => this.#resharder.run(to, 1, beforeSwitch),
+          abort: (reason) => this.#resharder.fail(reason),
+        },
+        { instance: randomUUID(), clock: this.#clock, ...(logger ? { logger } : {}) },
+      );
+      await this.#participant.start();
     }
     this.#startReshardTimer();
   }
 
   /** A reshard under way or just finished: `reshard` resolves when the old set is closed. */
   get resharding(): boolean {
-    return this.#resharder.busy;
+    return this.#resharder.busy || this.#coordinating !== undefined;
   }
 
   /**
    * Identifies a complete new set of `count` shards (default: Discord's recommendation) beside the
    * running one, switches publishing once every new shard is READY and sent its guilds, then closes
-   * the old set. Needs a process that owns every shard.
+   * the old set. With `shardIds` (processes splitting a bot) every process of the bot reshards
+   * together, to a multiple of the running count (the recommendation rounded up to one).
    */
   reshard(count?: number): Promise<ReshardResult> {
     if (this.#stopped) return Promise.reject(new Error('the shard manager is stopped'));
-    if (this.#options.shardIds) {
-      return Promise.reject(new Error('resharding needs a gateway that owns every shard (SHARD_IDS unset)'));
-    }
-    return this.#resharder.run(count);
+    if (!this.#options.shardIds) return this.#resharder.run(count);
+    const refused = count === undefined ? undefined : notAMultiple(count, this.#shardCount);
+    if (refused) return Promise.reject(refused);
+    return this.#coordinate(count === undefined ? {} : { count });
+  }
+
+  /** Coordinates a reshard of every process of the bot through the broker (see ReshardCoordinator). */
+  #coordinate(request: { count?: number; atLeast?: number }): Promise<ReshardResult> {
+    if (this.resharding) return Promise.reject(new Error('a reshard is already under way'));
+    this.#coordinating = (async () => {
+      const info = await this.#reshardHost().gatewayInfo();
+      return coordinateReshard(
+        this.#options.broker,
+        reshardSubject(this.#botId),
+        { ...request, recommended: info.shards },
+        { clock: this.#clock, ...(this.#options.logger ? { logger: this.#options.logger } : {}) },
+      );
+    })().finally(() => {
+      this.#coordinating = undefined;
+    });
+    return this.#coordinating;
   }
 
   #startReshardTimer(): void {
     const interval = this.#options.reshardIntervalMs ?? 8 * 60 * 60 * 1000;
-    if (interval <= 0 || this.#options.shardIds) return;
+    if (interval <= 0 || (this.#options.shardIds && !this.#owned.has(0))) return;
     this.#reshardTimer = setInterval(() => void this.#checkRecommendation(), interval);
     this.#reshardTimer.unref();
   }
 
   /** The timer's check: reshard when Discord recommends more shards than run. */
   async #checkRecommendation(): Promise<void> {
-    if (this.#resharder.busy || this.#stopped) return;
+    if (this.resharding || this.#stopped) return;
     try {
       const info = await this.#options.rest.request<APIGatewayBotInfo>({
         method: 'GET',
@@ -323,6 +372,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#reshardTimer);
+    await this.#participant?.close();
     await this.#resharder.abort();
     const owned = [...this.#owned.values()];
     await Promise.all(owned.map((o) => o.commands?.close()));
@@ -450,6 +500,10 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
       options: this.#options,
       clock: this.#clock,
       currentCount: () => this.#shardCount,
+      newShardIds: (count) =>
+        this.#options.shardIds
+          ? derivedShardIds([...this.#owned.keys()], this.#shardCount, count)
+          : Array.from({ length: count }, (_, i) => i),
       currentGeneration: () => this.#generation,
       saveLayout: (layout) => this.#store.saveLayout(layout),
       gatewayInfo: async () => {
@@ -468,6 +522,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
         this.#shardCount = count;
         this.#owned.clear();
         for (const [id, owned] of set) this.#owned.set(id, owned);
+        this.#expected = set.size;
         this.#everReady = new Set([...set].filter(([, o]) => o.shard.status === 'ready').map(([id]) => id));
         // The queues gateway.commands.<bot>.<id> move to the new set: old consumers first.
         await Promise.all(
@@ -507,7 +562,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
         ).length;
         const progress = startupProgress(
           this.#everReady.size,
-          this.#owned.size,
+          this.#expected,
           this.#startedAt,
           this.#clock.now(),
           identifyFloorMs(identifying, this.#maxConcurrency),
@@ -541,11 +596,12 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
       void this.#store.clear(shard.id);
       this.emit('fatal', err);
       // 4011: Discord wants more shards. The other shards keep running; a new set replaces them.
-      if (err.code === 4011 && !this.#options.shardIds && !this.#resharder.busy) {
+      if (err.code === 4011 && !this.resharding) {
         logger?.warn({ shard: shard.id }, 'close 4011 (sharding required): resharding');
-        this.#resharder
-          .run(undefined, this.#shardCount + 1)
-          .catch((e: unknown) => logger?.error({ err: e }, 'reshard after 4011 failed'));
+        (this.#options.shardIds
+          ? this.#coordinate({ atLeast: this.#shardCount + 1 })
+          : this.#resharder.run(undefined, this.#shardCount + 1)
+        ).catch((e: unknown) => logger?.error({ err: e }, 'reshard after 4011 failed'));
       }
     });
   }

@@ -14,6 +14,8 @@ export interface Published {
 export class FakeBroker {
   readonly published: Published[] = [];
   readonly consumers = new Map<string, Handler<unknown>>();
+  /** Responders by subject: a broadcast asks each of them (in process, as the memory broker does). */
+  readonly responders = new Map<string, Set<(payload: unknown) => unknown>>();
   /** When set, publish waits for it (to hold confirms back) or throws what it throws. */
   gate: (() => Promise<void>) | undefined;
 
@@ -38,6 +40,14 @@ export class FakeBroker {
         const sub: Subscription = { close: async () => void this.consumers.delete(key) };
         return sub;
       },
+      respond: async (subject: string, handler: (payload: unknown) => unknown) => {
+        const set = this.responders.get(subject) ?? new Set();
+        this.responders.set(subject, set.add(handler));
+        const sub: Subscription = { close: async () => void set.delete(handler) };
+        return sub;
+      },
+      broadcast: async (subject: string, payload: unknown) =>
+        Promise.all([...(this.responders.get(subject) ?? [])].map((handler) => handler(payload))),
     } as unknown as Broker;
   }
 

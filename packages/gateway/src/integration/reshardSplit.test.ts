@@ -1,0 +1,124 @@
+/**
+ * Two gateway managers splitting one bot (`SHARD_IDS` 0-3 and 4-7 of 8, as two processes would:
+ * their own Redis identify connections, one broker) reshard together to 16 under a `/_sim/load`:
+ * each keeps its own guilds (new shards { s < 16 : s % 8 in its ids }), every message is published
+ * once, some shard publishes at every moment, and the identifies stay within the bucket limit.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RedisIdentifyThrottler } from '../identify/RedisIdentifyThrottler.js';
+import { ShardManager } from '../manager/ShardManager.js';
+import { MemorySessionStore } from '../sessionStore/MemorySessionStore.js';
+import { testRedis } from '../testing/redis.js';
+import { expectReshardedLoad, startMessageLoad } from '../testing/reshardLoad.js';
+import { stats } from '../testing/sim.js';
+import { startSimWorld } from '../testing/simWorld.js';
+
+const redisUrl = process.env.REDIS_URL;
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function splitBot(guilds: number, shardCount = 8, waitReady = true) {
+  const { sim, received, managerOptions } = await startSimWorld(guilds, cleanups);
+  const keyPrefix = `test:${randomUUID()}`;
+  // One store, as the processes of a bot share one Redis session store.
+  const sessionStore = new MemorySessionStore();
+  const managers = [0, 1].map((half) => {
+    const redis = testRedis(redisUrl!, keyPrefix, cleanups);
+    const manager = new ShardManager({
+      ...managerOptions,
+      sessionStore,
+      shardCount,
+      shardIds: Array.from({ length: shardCount / 2 }, (_, i) => (half * shardCount) / 2 + i),
+      reshardGraceMs: 1_000,
+      reshardIntervalMs: 0,
+      // The simulator's identify window is scaled to 50 ms; the shared buckets keep 150 ms, the margin
+      // covering the time from a bucket's grant to the IDENTIFY's arrival on a busy machine.
+      identifyThrottler: (limit) => new RedisIdentifyThrottler({ redis, keyPrefix, limit, intervalMs: 150 }),
+    });
+    cleanups.push(() => manager.stop());
+    return manager;
+  });
+  await Promise.all(managers.map((m) => m.start()));
+  if (waitReady) await Promise.all(managers.map((m) => m.waitUntilReady()));
+  return { sim, received, managers: managers as [ShardManager, ShardManager], sessionStore };
+}
+
+describe.skipIf(!redisUrl)('resharding a bot split over two processes', () => {
+  it('4 + 4 of 8 -> 8 + 8 of 16 under load: every message once, never silent, identifies within the limit', async () => {
+    const { sim, received, managers, sessionStore } = await splitBot(96);
+    const [a, b] = managers;
+    const phases = managers.map(() => [] as string[]);
+    for (const [i, m] of managers.entries()) m.on('reshard', (phase) => phases[i]!.push(phase));
+
+    const loadStart = await startMessageLoad(sim, received, { eventsPerSecond: 400, seconds: 8 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Asked of one process; the other follows through the broker.
+    const result = await b.reshard(16);
+    expect(result).toMatchObject({ from: 8, to: 16, missingGuilds: [] });
+    expect(phases).toEqual([
+      ['started', 'switched', 'done'],
+      ['started', 'switched', 'done'],
+    ]);
+    expect(managers.map((m) => m.shardCount)).toEqual([16, 16]);
+    expect([...a.shards.keys()]).toEqual([0, 1, 2, 3, 8, 9, 10, 11]);
+    expect([...b.shards.keys()]).toEqual([4, 5, 6, 7, 12, 13, 14, 15]);
+    expect(await sessionStore.loadLayout()).toEqual({ shardCount: 16, generation: 1 });
+
+    const { generated } = await expectReshardedLoad(sim, received, loadStart, { from: 8, to: 16 });
+    expect(generated).toBeGreaterThan(2_000);
+    // 8 at the start and 16 for the reshard, none refused by the simulator's max_concurrency buckets.
+    const s = await stats(sim);
+    expect(s.identifies).toBe(24);
+    expect((s as { refusedIdentifies?: Record<string, number> }).refusedIdentifies).toEqual({});
+  }, 60_000);
+
+  it('refuses a count that is not a multiple, and a reshard another process already runs', async () => {
+    const { managers } = await splitBot(16);
+    const [a, b] = managers;
+    await expect(a.reshard(12)).rejects.toThrow(
+      /12 shards: processes splitting a bot reshard to a multiple of the 8 running \(16, 24, …\)/,
+    );
+    const first = a.reshard(16);
+    await expect(b.reshard(16)).rejects.toThrow(/already under way/);
+    await first;
+    expect(managers.map((m) => m.shardCount)).toEqual([16, 16]);
+  }, 30_000);
+
+  it('a process that fails before the switch aborts the reshard everywhere: both keep 8', async () => {
+    const { sim, managers } = await splitBot(16);
+    const [a, b] = managers;
+    const phases: string[] = [];
+    a.on('reshard', (phase) => phases.push(phase));
+    // b's part fails as soon as it starts: it stops (its own reshard is aborted as on a stop).
+    b.on('reshard', (phase) => phase === 'started' && void b.stop());
+    await expect(a.reshard(16)).rejects.toThrow(
+      /reshard aborted: .*(stopping|stopped answering|lost the reshard)/,
+    );
+    expect(phases).toEqual(['started', 'failed']);
+    expect(a.shardCount).toBe(8);
+    expect([...a.shards.keys()]).toEqual([0, 1, 2, 3]);
+    // No session of the aborted 16-shard set is left open.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const live = (await stats(sim)).shards.filter((x) => Array.isArray(x.shard) && x.shard[1] === 16);
+    expect(live).toEqual([]);
+  }, 30_000);
+
+  it('close 4011 (2,550 guilds a shard) reshards both processes to the recommendation rounded to a multiple', async () => {
+    const { sim, managers } = await splitBot(5_100, 2, false);
+    const done = managers.map(
+      (m) => new Promise<void>((resolve) => m.on('reshard', (phase) => phase === 'done' && resolve())),
+    );
+    await Promise.all(done);
+    // Discord recommends 6 (one per 1,000 guilds): a multiple of 2 already.
+    expect(managers.map((m) => m.shardCount)).toEqual([6, 6]);
+    expect(managers.map((m) => [...m.shards.keys()])).toEqual([
+      [0, 2, 4],
+      [1, 3, 5],
+    ]);
+    await Promise.all(managers.map((m) => m.waitUntilReady()));
+    expect((await stats(sim)).shards).toHaveLength(6);
+  }, 60_000);
+});

@@ -1,0 +1,284 @@
+/**
+ * Resharding a bot split over several processes (`SHARD_IDS`). Each process runs a participant
+ * answering on `gateway.reshard.<bot>`; the process that decides (POST /reshard, the timer on the
+ * owner of shard 0, a 4011) coordinates over the broker's broadcast: it checks that every process
+ * answers and that together they cover the layout once, asks each to identify its part of the new
+ * set (a multiple of the old count, so each keeps exactly its own guilds and dedupes locally),
+ * waits until every part is loaded, then tells all to switch, and gathers their results.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Broker, Subscription } from '@shardwire/broker';
+import { type Clock, type Logger, sleep } from '@shardwire/core';
+import {
+  type InstanceStatus,
+  planReshard,
+  type ReshardMessage,
+  type ReshardPhase,
+  type ReshardReply,
+  type ReshardRequest,
+} from '../reshard/coordination.js';
+import type { BeforeSwitch, ReshardResult } from './Resharder.js';
+
+/** What a participant uses of its shard manager. */
+export interface ParticipantHost {
+  status(): Omit<InstanceStatus, 'instance' | 'reshard'>;
+  /** Runs this process's part: identify, load, `beforeSwitch`, switch, grace, close the old set. */
+  reshard(to: number, beforeSwitch: BeforeSwitch): Promise<ReshardResult>;
+  /** Fails the part under way (before its switch). */
+  abort(reason: Error): void;
+}
+
+interface Part {
+  coordinator: string;
+  generation: number;
+  phase: ReshardPhase;
+  error?: string;
+  result?: ReshardResult;
+  /** When the coordinator was last heard of for this reshard. */
+  heardAt: number;
+  release?: () => void;
+}
+
+export interface ParticipantOptions {
+  instance: string;
+  clock: Clock;
+  /** A part not yet switched fails when the coordinator is silent this long. Default 30,000 ms. */
+  coordinatorTimeoutMs?: number;
+  logger?: Logger;
+}
+
+export class ReshardParticipant {
+  #part: Part | undefined;
+  #subscription: Subscription | undefined;
+  #watchdog: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly subject: string,
+    private readonly host: ParticipantHost,
+    private readonly options: ParticipantOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    this.#subscription = await this.broker.respond<ReshardMessage, InstanceStatus | ReshardReply>(
+      this.subject,
+      (message) => this.#handle(message),
+    );
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#watchdog);
+    await this.#subscription?.close();
+  }
+
+  #handle(message: ReshardMessage): InstanceStatus | ReshardReply {
+    const part = this.#part;
+    const now = this.options.clock.now();
+    const instance = this.options.instance;
+    if (part && 'generation' in message && message.generation === part.generation) part.heardAt = now;
+    switch (message.type) {
+      case 'status': {
+        const { generation, phase, error, result } = part ?? {};
+        return {
+          instance,
+          ...this.host.status(),
+          ...(part
+            ? {
+                reshard: {
+                  generation: generation!,
+                  phase: phase!,
+                  ...(error ? { error } : {}),
+                  ...(result ? { result } : {}),
+                },
+              }
+            : {}),
+        };
+      }
+      case 'prepare':
+        return this.#prepare(message.coordinator, message.to, message.generation);
+      case 'switch': {
+        if (part?.generation !== message.generation || part.coordinator !== message.coordinator) {
+          return { instance, ok: false, error: 'no such reshard here' };
+        }
+        if (part.phase === 'loaded') {
+          part.phase = 'switching';
+          part.release?.();
+        }
+        if (part.phase === 'switching' || part.phase === 'done') return { instance, ok: true };
+        return { instance, ok: false, error: part.error ?? `not loaded yet (${part.phase})` };
+      }
+      case 'abort':
+        if (
+          part?.generation === message.generation &&
+          part.coordinator === message.coordinator &&
+          (part.phase === 'loading' || part.phase === 'loaded')
+        ) {
+          this.host.abort(new Error(`the coordinating process aborted the reshard: ${message.reason}`));
+        }
+        return { instance, ok: true };
+    }
+  }
+
+  #prepare(coordinator: string, to: number, generation: number): ReshardReply {
+    const instance = this.options.instance;
+    const running = this.#part?.phase;
+    if (running === 'loading' || running === 'loaded' || running === 'switching') {
+      return { instance, ok: false, error: 'a reshard is already under way here' };
+    }
+    const status = this.host.status();
+    if (generation !== status.generation + 1 || to % status.shardCount !== 0) {
+      return {
+        instance,
+        ok: false,
+        error: `cannot take reshard ${generation} to ${to} shards: this process runs ${status.shardCount} (generation ${status.generation})`,
+      };
+    }
+    const part: Part = { coordinator, generation, phase: 'loading', heardAt: this.options.clock.now() };
+    this.#part = part;
+    const barrier: BeforeSwitch = (signal) => {
+      part.phase = 'loaded';
+      return new Promise<void>((resolve, reject) => {
+        part.release = resolve;
+        if (signal.aborted) reject(signal.reason);
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+    };
+    this.host.reshard(to, barrier).then(
+      (result) => {
+        part.phase = 'done';
+        part.result = result;
+      },
+      (err: unknown) => {
+        part.phase = 'failed';
+        part.error = (err as Error).message;
+      },
+    );
+    this.#watch(part);
+    return { instance, ok: true };
+  }
+
+  /** Fails a part not yet switched when the coordinator goes silent (it crashed or was cut off). */
+  #watch(part: Part): void {
+    clearInterval(this.#watchdog);
+    const limit = this.options.coordinatorTimeoutMs ?? 30_000;
+    this.#watchdog = setInterval(
+      () => {
+        if (part.phase !== 'loading' && part.phase !== 'loaded') {
+          clearInterval(this.#watchdog);
+          return;
+        }
+        if (this.options.clock.now() - part.heardAt < limit) return;
+        this.options.logger?.error(
+          { generation: part.generation },
+          'reshard: the coordinating process went silent',
+        );
+        this.host.abort(new Error(`no word from the coordinating process for ${limit} ms`));
+      },
+      Math.min(1_000, limit),
+    );
+    this.#watchdog.unref();
+  }
+}
+
+export interface CoordinateOptions {
+  clock: Clock;
+  /** How long each broadcast gathers replies (AMQP and NATS wait all of it). Default 1,000 ms. */
+  replyTimeoutMs?: number;
+  /** Pause between two status rounds. Default 250 ms. */
+  pollMs?: number;
+  /** Status rounds a process may miss in a row before the reshard is given up. Default 10. */
+  missLimit?: number;
+  logger?: Logger;
+}
+
+/** Coordinates one reshard of every process of the bot; resolves when each closed its old set. */
+export async function coordinateReshard(
+  broker: Broker,
+  subject: string,
+  request: ReshardRequest,
+  options: CoordinateOptions,
+): Promise<ReshardResult> {
+  const { logger, clock } = options;
+  const timeoutMs = options.replyTimeoutMs ?? 1_000;
+  const ask = <Res>(message: ReshardMessage) =>
+    broker.broadcast<ReshardMessage, Res>(subject, message, { timeoutMs });
+  const plan = planReshard(await ask<InstanceStatus>({ type: 'status' }), request);
+  const { from, to, generation, instances } = plan;
+  const coordinator = randomUUID();
+  logger?.info(
+    { from, to, generation, processes: instances.length },
+    `resharding ${instances.length} processes from ${from} to ${to} shards`,
+  );
+  const abort = async (reason: string) => {
+    await ask<ReshardReply>({ type: 'abort', coordinator, generation, reason }).catch(() => []);
+    logger?.error({ from, to, generation, reason }, 'reshard aborted: every process keeps its old set');
+    return new Error(`reshard aborted: ${reason}`);
+  };
+
+  const prepared = await ask<ReshardReply>({ type: 'prepare', coordinator, to, generation });
+  const refusals = instances
+    .map((id) => {
+      const reply = prepared.find((r) => r.instance === id);
+      if (!reply) return `${id}: no answer`;
+      return reply.ok ? undefined : `${id}: ${reply.error}`;
+    })
+    .filter((r) => r !== undefined);
+  if (refusals.length > 0) throw await abort(refusals.join('; '));
+
+  const misses = new Map<string, number>();
+  /** One status round: each process's part, or an error naming the process that failed or vanished. */
+  const round = async (): Promise<Map<string, NonNullable<InstanceStatus['reshard']>>> => {
+    await sleep(options.pollMs ?? 250, undefined, clock);
+    const statuses = await ask<InstanceStatus>({ type: 'status', generation });
+    const parts = new Map<string, NonNullable<InstanceStatus['reshard']>>();
+    for (const id of instances) {
+      const status = statuses.find((s) => s.instance === id);
+      if (!status) {
+        const missed = (misses.get(id) ?? 0) + 1;
+        misses.set(id, missed);
+        if (missed > (options.missLimit ?? 10)) throw new Error(`process ${id} stopped answering`);
+        continue;
+      }
+      misses.delete(id);
+      const part = status.reshard;
+      if (part?.generation !== generation) throw new Error(`process ${id} lost the reshard (restarted?)`);
+      if (part.phase === 'failed') throw new Error(`process ${id} failed: ${part.error}`);
+      parts.set(id, part);
+    }
+    return parts;
+  };
+
+  // Every part loaded (new shards READY with their guilds, dispatches held) before anyone switches.
+  try {
+    for (;;) {
+      const parts = await round();
+      if (parts.size === instances.length && [...parts.values()].every((p) => p.phase !== 'loading')) break;
+    }
+  } catch (err) {
+    throw await abort((err as Error).message);
+  }
+
+  // The switch: each process switches its own shards at once; asked again until every one has.
+  logger?.info({ from, to, generation }, 'reshard: every process is loaded, switching');
+  let parts = new Map<string, NonNullable<InstanceStatus['reshard']>>();
+  try {
+    await ask<ReshardReply>({ type: 'switch', coordinator, generation });
+    for (;;) {
+      parts = await round();
+      if (parts.size === instances.length && [...parts.values()].every((p) => p.phase === 'done')) break;
+      if ([...parts.values()].some((p) => p.phase === 'loaded'))
+        await ask<ReshardReply>({ type: 'switch', coordinator, generation });
+    }
+  } catch (err) {
+    // Past the switch nothing is rolled back: each process's guilds stay on its own shards either way.
+    logger?.error({ err, from, to, generation }, 'reshard: a process did not finish after the switch');
+    throw new Error(`reshard incomplete after the switch: ${(err as Error).message}`);
+  }
+  const results = [...parts.values()].map((p) => p.result!);
+  return {
+    from,
+    to,
+    releasedAtSwitch: results.reduce((n, r) => n + r.releasedAtSwitch, 0),
+    missingGuilds: results.flatMap((r) => r.missingGuilds),
+  };
+}
