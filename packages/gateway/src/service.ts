@@ -31,6 +31,23 @@ export async function startGatewayService(
 ): Promise<GatewayService> {
   const { logger } = deps;
   const keyPrefix = botKeyPrefix(config.token);
+  // Processes splitting a bot stay within Discord's identify limits, resume and reshard together only
+  // through shared identify buckets, sessions and broker; `memory:` is this process's alone.
+  const unshared = config.shardIds
+    ? Object.entries({
+        IDENTIFY_URL: config.identifyUrl,
+        SESSION_STORE_URL: config.sessionStoreUrl,
+        BROKER_URL: config.brokerUrl,
+      })
+        .filter(([, url]) => url === 'memory:')
+        .map(([name]) => name)
+    : [];
+  if (unshared.length > 0) {
+    logger.warn(
+      { settings: unshared },
+      `SHARD_IDS is set but ${unshared.join(', ')} stay in this process (memory:): other processes of the bot cannot share them`,
+    );
+  }
   const sessionStore = createSessionStore(config.sessionStoreUrl, keyPrefix, logger);
   const manager = new ShardManager({
     token: config.token,

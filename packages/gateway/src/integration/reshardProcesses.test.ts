@@ -99,7 +99,11 @@ describe.skipIf(!amqpUrl || !redisUrl || !cliBuilt)('two gateway processes resha
     expect(JSON.parse((await redis.get(`${keyPrefix}:layout`))!)).toEqual({ shardCount: 16, generation: 1 });
 
     // Both stop and start again with SHARD_COUNT=8 and their SHARD_IDS: each RESUMEs its 8 of 16.
-    expect(await Promise.all(children.splice(0).map((c) => c.stop()))).toEqual([0, 0]);
+    const stopping = children.splice(0);
+    const codes = await Promise.all(stopping.map((c) => c.stop()));
+    // On failure: each child's signal and last lines.
+    const tails = stopping.map((c) => `${c.process.signalCode}\n${c.lines.slice(-15).join('\n')}`);
+    expect(codes, tails.join('\n----\n')).toEqual([0, 0]);
     const again = await startBoth(8);
     s = await stats(sim);
     expect(s.identifies).toBe(24);

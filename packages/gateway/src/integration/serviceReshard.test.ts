@@ -1,4 +1,5 @@
 /** The gateway service resharding on demand (`POST /reshard`) and on close 4011, against the simulator. */
+import { Writable } from 'node:stream';
 import { createLogger, type Envelope, loadConfig, Registry } from '@shardwire/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { gatewaySettings } from '../config.js';
@@ -13,7 +14,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function start(guilds: number, shards: number) {
+async function start(guilds: number, shards: number, env: Record<string, string> = {}) {
   const { sim, broker, cache, rest, received: records } = await startSimWorld(guilds, cleanups);
   // Every shard in the first identify bucket, so the throttler's real 5 s interval never applies.
   await fetch(`${sim.url}/_sim/bots/${sim.defaultBot.id}`, {
@@ -29,9 +30,20 @@ async function start(guilds: number, shards: number) {
       GATEWAY_PORT: '0',
       GATEWAY_INTENTS: '513',
       RESHARD_GRACE_MS: '200',
+      ...env,
     },
   });
-  const logger = createLogger({ name: 'gateway', level: 'error' });
+  const warnings: string[] = [];
+  const logger = createLogger({
+    name: 'gateway',
+    level: 'warn',
+    destination: new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n')) if (line) warnings.push(JSON.parse(line).msg);
+        done();
+      },
+    }),
+  });
   const service = await startGatewayService(config, {
     broker,
     cache,
@@ -40,7 +52,7 @@ async function start(guilds: number, shards: number) {
     registry: new Registry(),
   });
   cleanups.push(() => service.close());
-  return { sim, service, envelopes };
+  return { sim, service, envelopes, warnings };
 }
 
 describe('gateway service resharding', () => {
@@ -74,6 +86,14 @@ describe('gateway service resharding', () => {
         .map((e) => e.shard),
     ).toEqual(expect.arrayContaining([0, 1]));
     expect(envelopes().filter((e) => e.t === 'READY')).toHaveLength(2);
+  }, 30_000);
+
+  it('with SHARD_IDS, warns about the settings that stay in this process (memory:)', async () => {
+    const { service, warnings } = await start(4, 2, { SHARD_IDS: '0-1', IDENTIFY_URL: 'memory:' });
+    await service.manager.waitUntilReady();
+    expect(warnings).toContain(
+      'SHARD_IDS is set but IDENTIFY_URL, SESSION_STORE_URL, BROKER_URL stay in this process (memory:): other processes of the bot cannot share them',
+    );
   }, 30_000);
 
   it('close 4011 (a shard would hold over 2,500 guilds) reshards to the recommended count', async () => {
