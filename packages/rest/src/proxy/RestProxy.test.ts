@@ -403,4 +403,32 @@ describe('RestProxy safety', () => {
     expect(fake.requests.length).toBe(2);
     expect(proxy.limiter.stats()).toMatchObject({ queued: 0, inFlight: 0 });
   });
+
+  it('answers 500 when re-queuing a 429 throws (the re-send starts inside undici’s callback)', async () => {
+    let checks = 0;
+    const guard = {
+      check(_route: Route, _identity: string) {
+        if (++checks === 3) throw new Error('guard broke'); // the re-send's check
+        return undefined;
+      },
+      record() {},
+    };
+    let limited = 0;
+    await setup(
+      {
+        answer: () =>
+          limited++ === 0
+            ? { status: 429, headers: { 'retry-after': '0', 'x-ratelimit-scope': 'shared' }, body: {} }
+            : undefined,
+      },
+      { guard },
+    );
+    const answer = await post(`/api/v10/channels/${CHANNEL}/messages`, {});
+    expect(answer.statusCode).toBe(500);
+    await answer.body.dump();
+    expect(fake.requests.length).toBe(1);
+    const next = await post(`/api/v10/channels/${CHANNEL}/messages`, {});
+    expect(next.statusCode).toBe(200);
+    await next.body.dump();
+  });
 });

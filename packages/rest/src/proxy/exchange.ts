@@ -214,9 +214,14 @@ export class Exchange implements Dispatcher.DispatchHandler {
     });
   }
 
+  /** Queues the request again; called from undici's callbacks, so what throws is answered here. */
   #again(): void {
     this.#attempt++;
-    this.#acquire();
+    try {
+      this.#acquire();
+    } catch (error) {
+      this.fail(error);
+    }
   }
 
   // undici's dispatch handler: one attempt.
