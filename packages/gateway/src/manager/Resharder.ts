@@ -133,8 +133,8 @@ export class Resharder {
       signal.throwIfAborted();
       // The layout first: a restart after it starts the new count, whose sessions the new set
       // stores from the switch on; a failed write fails the reshard rather than leave a restart to
-      // identify the old count anew. (A crash between this write and a new shard's first stored
-      // seq identifies that shard on the restart.)
+      // identify the old count anew. (A crash between this write and the new sessions' first
+      // write, a store round trip, identifies the new shards on the restart.)
       await host.saveLayout({ shardCount: to, generation });
       signal.throwIfAborted();
       // The switch: synchronous up to the publishes of what the new set held, so no live dispatch

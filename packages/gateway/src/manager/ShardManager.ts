@@ -520,6 +520,21 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
         const old = [...this.#owned.values()];
         this.#generation = generation;
         this.#shardCount = count;
+        // A new shard's start is never published, so its confirms would store nothing until it
+        // publishes something else: store its session at the end of the start now, so a restart
+        // RESUMEs even a shard that stays quiet. Synchronously after the generation moves, so any
+        // later confirm (a higher seq) writes after it.
+        for (const [id, owned] of set) {
+          const session = owned.shard.session;
+          const seq = session && this.#resharder.overlap?.startSeq(id, session.sessionId);
+          if (!session || seq === undefined) continue;
+          owned.checkpoint.update({
+            sessionId: session.sessionId,
+            resumeGatewayUrl: session.resumeGatewayUrl,
+            seq,
+            shardCount: count,
+          });
+        }
         this.#owned.clear();
         for (const [id, owned] of set) this.#owned.set(id, owned);
         this.#expected = set.size;

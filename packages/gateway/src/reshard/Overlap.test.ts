@@ -71,4 +71,20 @@ describe('Overlap', () => {
   it('refuses a shard outside the new set', () => {
     expect(() => new Overlap({ shards: [0] }).fromNew(message(3, 'a'))).toThrow(/not part of the new set/);
   });
+
+  it('knows how far each new session delivered nothing but its start', () => {
+    const overlap = new Overlap({ shards: [0, 1] });
+    const ready = dispatch(0, 'READY', { guilds: [{ id: guild }] });
+    overlap.fromNew(ready);
+    expect(overlap.startSeq(0, 's0')).toBe(ready.seq);
+    const snapshot = dispatch(0, 'GUILD_CREATE', { id: guild, name: 'snapshot' });
+    overlap.fromNew(snapshot);
+    expect(overlap.startSeq(0, 's0')).toBe(snapshot.seq);
+    // After the first other dispatch the prefix ends, whatever comes later.
+    overlap.fromNew(message(0, 'm1'));
+    overlap.fromNew(dispatch(0, 'GUILD_CREATE', { id: guild, name: 'joined again' }));
+    expect(overlap.startSeq(0, 's0')).toBe(snapshot.seq);
+    expect(overlap.startSeq(0, 'another session')).toBeUndefined();
+    expect(overlap.startSeq(1, 's1')).toBeUndefined();
+  });
 });

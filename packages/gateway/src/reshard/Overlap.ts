@@ -22,8 +22,18 @@ export interface OverlapOptions {
   maxHeld?: number;
 }
 
+/** How far a new shard's session is nothing but its start (READY, snapshot GUILD_CREATEs). */
+interface StartPrefix {
+  sessionId: string;
+  /** The last seq of that prefix; undefined before the first start dispatch. */
+  seq: number | undefined;
+  /** A dispatch that is not part of the start arrived: the prefix ended. */
+  ended: boolean;
+}
+
 export class Overlap {
   readonly deduper = new OverlapDeduper();
+  readonly #starts = new Map<number, StartPrefix>();
   readonly #loads = new Map<number, GuildLoad>();
   readonly #held = new Map<number, Held[]>();
   readonly #maxHeld: number;
@@ -80,7 +90,9 @@ export class Overlap {
   fromNew(dispatch: Dispatch): 'publish' | 'drop' | 'hold' | Promise<void> {
     const load = this.#loads.get(dispatch.shard);
     if (!load) throw new Error(`shard ${dispatch.shard} is not part of the new set`);
-    if (!this.switched && load.observe(dispatch.t, dispatch.d)) {
+    const start = !this.switched && load.observe(dispatch.t, dispatch.d);
+    this.#trackStart(dispatch, start);
+    if (start) {
       this.#checkLoaded();
       return 'drop';
     }
@@ -109,6 +121,27 @@ export class Overlap {
     }
     for (const wake of this.#switchWaiters.splice(0)) wake();
     return out;
+  }
+
+  /**
+   * The seq up to which new shard `shard`'s session `sessionId` delivered nothing but its start:
+   * nothing below it is ever published, so a session stored there resumes without losing anything
+   * (a new shard that publishes nothing else would otherwise have no stored session to resume).
+   */
+  startSeq(shard: number, sessionId: string): number | undefined {
+    const prefix = this.#starts.get(shard);
+    return prefix?.sessionId === sessionId ? prefix.seq : undefined;
+  }
+
+  #trackStart(dispatch: Dispatch, start: boolean): void {
+    const prefix = this.#starts.get(dispatch.shard);
+    if (prefix?.sessionId !== dispatch.sessionId) {
+      const seq = start ? dispatch.seq : undefined;
+      this.#starts.set(dispatch.shard, { sessionId: dispatch.sessionId, seq, ended: !start });
+    } else if (!prefix.ended) {
+      if (start) prefix.seq = dispatch.seq;
+      else prefix.ended = true;
+    }
   }
 
   #checkLoaded(): void {
