@@ -132,7 +132,7 @@ export const gatewaySettings = {
     env: 'RESHARD_INTERVAL_MS',
     flag: 'reshard-interval-ms',
     schema: schemas.nonNegativeInt(8 * 60 * 60 * 1000),
-    doc: "How often to compare Discord's recommended shard count with the running one and reshard when it grew (default 8 h; 0: never).",
+    doc: "How often to compare Discord's recommended shard count with the running one and reshard when it grew (default 8 h; 0: never). With SHARD_IDS, only the process owning shard 0 checks, and all reshard together.",
   },
   reshardGraceMs: {
     env: 'RESHARD_GRACE_MS',
