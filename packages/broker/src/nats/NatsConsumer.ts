@@ -4,7 +4,7 @@
  * when it throws, dead-letters after `maxDeliveries`, on PoisonMessageError, or when too old.
  */
 import type { Logger } from '@shardwire/core';
-import { type JetStreamClient, type JsMsg, millis } from 'nats';
+import { type Consumer, type JetStreamClient, type JsMsg, millis } from 'nats';
 import { type Delivery, type Handler, PoisonMessageError, type Subscription } from '../Broker.js';
 import { reasonOf } from '../errors.js';
 import type { BrokerMetrics } from '../metrics.js';
@@ -83,6 +83,11 @@ export class NatsConsumer implements Subscription {
   async #loop(spec: ConsumerSpec, share: number): Promise<void> {
     let failures = 0;
     let outstanding = 0;
+    // Looked up once and kept: `consumers.get` is a consumer-info request to the server, and made
+    // before every pull it held the next pull back by its round trip (1 ms typically, 15 ms at the
+    // 99th percentile on a busy server) while messages waited in the stream. Looked up again after
+    // a failed pull (the consumer may have been recreated, or the server restarted).
+    let consumer: Consumer | undefined;
     let wake: (() => void) | undefined;
     const waker = () => wake?.();
     this.#wakers.add(waker);
@@ -91,15 +96,17 @@ export class NatsConsumer implements Subscription {
         while (outstanding >= share && !this.#closing) await new Promise<void>((resolve) => (wake = resolve));
         if (this.#closing) return;
         try {
-          const consumer = await this.ctx.js.consumers.get(this.ctx.names.stream, spec.name);
+          consumer ??= await this.ctx.js.consumers.get(this.ctx.names.stream, spec.name);
           const batch = await consumer.fetch({
             max_messages: share - outstanding,
             expires: FETCH_EXPIRES_MS,
           });
           const stopper = { stop: () => batch.stop() };
           this.#batches.add(stopper);
+          let received = 0;
           try {
             for await (const message of batch) {
+              received++;
               if (this.#closing) {
                 message.nak();
                 continue;
@@ -113,9 +120,12 @@ export class NatsConsumer implements Subscription {
           } finally {
             this.#batches.delete(stopper);
           }
+          // An empty pull (idle, or the consumer is gone): look it up again before the next one.
+          if (received === 0) consumer = undefined;
           failures = 0;
         } catch (error) {
           if (this.#closing) return;
+          consumer = undefined;
           // Disconnected or the server is restarting: wait a little and pull again.
           failures++;
           if (failures === 3)
