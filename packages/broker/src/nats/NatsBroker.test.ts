@@ -66,6 +66,44 @@ describe.skipIf(!url)('NatsBroker message age', () => {
   });
 });
 
+describe.skipIf(!url)('NatsBroker pulls', () => {
+  const prefix = randomName('pull');
+  afterAll(() => cleanup(prefix));
+
+  it('pulls again as handlers finish, never past the prefetch unacknowledged on the server', async () => {
+    const broker = await NatsBroker.connect(`${url}?prefix=${prefix}`);
+    const nc = await connect({ servers: url! });
+    try {
+      const jsm = await nc.jetstreamManager();
+      const gates: (() => void)[] = [];
+      let done = 0;
+      await broker.consume('held', 'pull.x', () => new Promise<void>((resolve) => gates.push(resolve)), {
+        prefetch: 8,
+      });
+      await Promise.all(Array.from({ length: 40 }, (_, i) => broker.publish('pull.x', i)));
+      const ackPending = async () => {
+        let most = 0;
+        for await (const info of await jsm.consumers.list(natsNames(prefix).stream))
+          most = Math.max(most, info.num_ack_pending);
+        return most;
+      };
+      await waitFor(() => gates.length === 8, 'eight held');
+      while (done < 40) {
+        expect(await ackPending()).toBeLessThanOrEqual(8);
+        // Two at a time: a loop pulls again once a quarter of its share (here 2 of 8) is free.
+        gates.shift()!();
+        gates.shift()!();
+        done += 2;
+        await waitFor(() => gates.length === Math.min(8, 40 - done), 'the freed slot refilled');
+      }
+      await waitFor(async () => (await ackPending()) === 0, 'every message acked');
+    } finally {
+      await nc.close();
+      await broker.close();
+    }
+  });
+});
+
 // In the same file as the contract suite, so restarting NATS never runs beside it.
 describe.skipIf(!url)('NatsBroker loss', () => {
   const prefix = randomName('loss');

@@ -4,7 +4,7 @@
  * when it throws, dead-letters after `maxDeliveries`, on PoisonMessageError, or when too old.
  */
 import type { Logger } from '@shardwire/core';
-import { type Consumer, type JetStreamClient, type JsMsg, millis } from 'nats';
+import { type Consumer, type ConsumerMessages, type JetStreamClient, type JsMsg, millis } from 'nats';
 import { type Delivery, type Handler, PoisonMessageError, type Subscription } from '../Broker.js';
 import { reasonOf } from '../errors.js';
 import type { BrokerMetrics } from '../metrics.js';
@@ -58,15 +58,7 @@ export class NatsConsumer implements Subscription {
     // Each pull loop holds at most its share of the prefetch (the replay loop one message).
     const events = this.settings.specs.filter((s) => !s.replay).length;
     const share = Math.max(1, Math.floor(this.settings.prefetch / Math.max(1, events)));
-    for (const spec of this.settings.specs) {
-      if (spec.replay || share < 2) {
-        this.#loops.push(this.#loop(spec, spec.replay ? 1 : share));
-        continue;
-      }
-      // Two pulls in turn: one is open on the server while the other's batch is handled.
-      const half = Math.floor(share / 2);
-      this.#loops.push(this.#loop(spec, share - half), this.#loop(spec, half));
-    }
+    for (const spec of this.settings.specs) this.#loops.push(this.#loop(spec, spec.replay ? 1 : share));
   }
 
   close(): Promise<void> {
@@ -80,50 +72,75 @@ export class NatsConsumer implements Subscription {
     return this.#closing;
   }
 
+  /**
+   * Keeps pulls open on the server for the part of `share` not held by handlers, and asks for more
+   * as soon as a quarter of it is free, without waiting for the open pulls to end (as the client's
+   * own `consume()` does, which cannot count messages still in handlers). Pulling a whole batch at
+   * a time, two in turn, left the server with no open pull each time both ran out together (the
+   * server serves open pulls in turn), and messages waited in the stream until the next arrived.
+   */
   async #loop(spec: ConsumerSpec, share: number): Promise<void> {
+    const refill = Math.max(1, Math.ceil(share / 4));
     let failures = 0;
-    let outstanding = 0;
+    /** Delivered to this loop and not yet acked or naked. */
+    let held = 0;
+    /** Asked of the open pulls and not yet delivered. */
+    let requested = 0;
+    let failed: Error | undefined;
     // Looked up once and kept: `consumers.get` is a consumer-info request to the server, and made
     // before every pull it held the next pull back by its round trip (1 ms typically, 15 ms at the
     // 99th percentile on a busy server) while messages waited in the stream. Looked up again after
-    // a failed pull (the consumer may have been recreated, or the server restarted).
+    // a failed pull or an empty one (the consumer may have been recreated, or the server restarted).
     let consumer: Consumer | undefined;
     let wake: (() => void) | undefined;
     const waker = () => wake?.();
+    const drains = new Set<Promise<void>>();
     this.#wakers.add(waker);
+    const drain = async (batch: ConsumerMessages, asked: number) => {
+      const stopper = { stop: () => batch.stop() };
+      this.#batches.add(stopper);
+      let received = 0;
+      try {
+        for await (const message of batch) {
+          received++;
+          requested--;
+          if (this.#closing) {
+            message.nak();
+            continue;
+          }
+          held++;
+          this.#track(this.#handle(spec, message)).finally(() => {
+            held--;
+            waker();
+          });
+        }
+        if (received === 0) consumer = undefined;
+        else failures = 0;
+      } catch (error) {
+        failed = error as Error;
+      } finally {
+        this.#batches.delete(stopper);
+        // What the pull did not deliver (it expired, or failed) is no longer asked for.
+        requested -= asked - received;
+        waker();
+      }
+    };
     try {
       while (!this.#closing) {
-        while (outstanding >= share && !this.#closing) await new Promise<void>((resolve) => (wake = resolve));
+        while (!this.#closing && failed === undefined && share - held - requested < refill)
+          await new Promise<void>((resolve) => (wake = resolve));
         if (this.#closing) return;
         try {
+          if (failed) throw failed;
           consumer ??= await this.ctx.js.consumers.get(this.ctx.names.stream, spec.name);
-          const batch = await consumer.fetch({
-            max_messages: share - outstanding,
-            expires: FETCH_EXPIRES_MS,
-          });
-          const stopper = { stop: () => batch.stop() };
-          this.#batches.add(stopper);
-          let received = 0;
-          try {
-            for await (const message of batch) {
-              received++;
-              if (this.#closing) {
-                message.nak();
-                continue;
-              }
-              outstanding++;
-              this.#track(this.#handle(spec, message)).finally(() => {
-                outstanding--;
-                waker();
-              });
-            }
-          } finally {
-            this.#batches.delete(stopper);
-          }
-          // An empty pull (idle, or the consumer is gone): look it up again before the next one.
-          if (received === 0) consumer = undefined;
-          failures = 0;
+          const asked = share - held - requested;
+          const batch = await consumer.fetch({ max_messages: asked, expires: FETCH_EXPIRES_MS });
+          requested += asked;
+          const draining = drain(batch, asked);
+          drains.add(draining);
+          void draining.finally(() => drains.delete(draining));
         } catch (error) {
+          failed = undefined;
           if (this.#closing) return;
           consumer = undefined;
           // Disconnected or the server is restarting: wait a little and pull again.
@@ -140,6 +157,7 @@ export class NatsConsumer implements Subscription {
       }
     } finally {
       this.#wakers.delete(waker);
+      await Promise.all(drains);
     }
   }
 
