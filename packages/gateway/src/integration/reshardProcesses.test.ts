@@ -78,6 +78,9 @@ describe.skipIf(!amqpUrl || !redisUrl || !cliBuilt)('two gateway processes resha
           const child = spawnGateway(env(ids));
           children.push(child);
           await child.waitForLine(new RegExp(`"${shards}/${shards} shards ready"`), 30_000);
+          // Logged just before the process listens for SIGINT: a stop sent earlier (the shards of a
+          // RESUME can be ready while the start-up still awaits the broker) would kill it outright.
+          await child.waitForLine(/gateway running/);
           return child;
         }),
       );

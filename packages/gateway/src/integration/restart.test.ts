@@ -73,6 +73,7 @@ describe.skipIf(!amqpUrl || !redisUrl || !cliBuilt)('gateway process restart', (
       const child = spawnGateway(env);
       children.push(child);
       await child.waitForLine(new RegExp(`"${ready}/${ready} shards ready"`));
+      await child.waitForLine(/gateway running/); // from then on SIGINT stops it gracefully
       return child;
     };
 
