@@ -9,9 +9,9 @@ import { createLogger, type Envelope, shardIdOf } from '@shardwire/core';
 import { startSimulator } from '@shardwire/simulator';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ReshardStatus } from '../reshard/routes.js';
 import { deleteAmqpPrefix, gatewayGroups } from '../testing/amqp.js';
 import { cliBuilt, type GatewayChild, spawnGateway } from '../testing/child.js';
+import { reshardOverHttp } from '../testing/reshardLoad.js';
 import { expectNothingLost, startLoad, stats, textChannels } from '../testing/sim.js';
 
 const amqpUrl = process.env.AMQP_URL;
@@ -174,19 +174,7 @@ describe.skipIf(!amqpUrl || !redisUrl || !cliBuilt)('gateway process restart', (
     const { posted, stop: stopLoad } = startLoad(sim, channels);
 
     await vi.waitFor(() => expect(posted.length).toBeGreaterThan(200), { timeout: 20_000 });
-    const answer = await fetch(`${ops}/reshard`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ shards: 8 }),
-    });
-    expect(answer.status).toBe(202);
-    await vi.waitFor(
-      async () => {
-        const status = (await (await fetch(`${ops}/reshard`)).json()) as ReshardStatus;
-        expect(status).toMatchObject({ running: false, shardCount: 8, last: { ok: true } });
-      },
-      { timeout: 30_000, interval: 200 },
-    );
+    await reshardOverHttp(ops, 8, 30_000);
     const afterReshard = posted.length;
     await vi.waitFor(() => expect(posted.length).toBeGreaterThan(afterReshard + 200), { timeout: 20_000 });
     await first.kill();

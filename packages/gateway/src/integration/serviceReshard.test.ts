@@ -4,8 +4,8 @@ import { createLogger, type Envelope, loadConfig, Registry } from '@shardwire/co
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { gatewaySettings } from '../config.js';
 import { ShardManager } from '../manager/ShardManager.js';
-import type { ReshardStatus } from '../reshard/routes.js';
 import { startGatewayService } from '../service.js';
+import { reshardOverHttp } from '../testing/reshardLoad.js';
 import { stats } from '../testing/sim.js';
 import { startSimWorld } from '../testing/simWorld.js';
 
@@ -59,19 +59,7 @@ describe('gateway service resharding', () => {
   it('POST /reshard moves 2 shards to 4; GET /reshard reports it', async () => {
     const { sim, service, envelopes } = await start(16, 2);
     await service.manager.waitUntilReady();
-    const answer = await fetch(`${service.url}/reshard`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ shards: 4 }),
-    });
-    expect(answer.status).toBe(202);
-    await vi.waitFor(
-      async () => {
-        const status = (await (await fetch(`${service.url}/reshard`)).json()) as ReshardStatus;
-        expect(status).toMatchObject({ running: false, shardCount: 4, last: { ok: true } });
-      },
-      { timeout: 20_000, interval: 100 },
-    );
+    await reshardOverHttp(service.url, 4, 20_000);
     expect(service.manager.health().ok).toBe(true);
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
     expect(metrics).toMatch(/shardwire_gateway_reshards_total\{outcome="done"\} 1/);

@@ -3,6 +3,7 @@ import { type Envelope, shardIdOf } from '@shardwire/core';
 import type { RunningSimulator } from '@shardwire/simulator';
 import { expect, vi } from 'vitest';
 import { partitionOf } from '../reshard/partition.js';
+import type { ReshardStatus } from '../reshard/routes.js';
 import { stats } from './sim.js';
 
 interface LoadStatus {
@@ -90,4 +91,21 @@ export async function expectReshardedLoad(
     expect(s.shards.every((x) => Array.isArray(x.shard) && x.shard[1] === to)).toBe(true);
   });
   return { generated };
+}
+
+/** `POST /reshard` on a gateway's ops URL (202), then waits until `GET /reshard` reports it done. */
+export async function reshardOverHttp(ops: string, shards: number, timeoutMs: number): Promise<void> {
+  const answer = await fetch(`${ops}/reshard`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ shards }),
+  });
+  expect(answer.status).toBe(202);
+  await vi.waitFor(
+    async () => {
+      const status = (await (await fetch(`${ops}/reshard`)).json()) as ReshardStatus;
+      expect(status).toMatchObject({ running: false, shardCount: shards, last: { ok: true } });
+    },
+    { timeout: timeoutMs, interval: 100 },
+  );
 }
