@@ -20,7 +20,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function splitBot(guilds: number, shardCount = 8, waitReady = true) {
+async function splitBot(guilds: number, shardCount = 8, waitReady = true, reshardIntervalMs = 0) {
   const { sim, received, managerOptions } = await startSimWorld(guilds, cleanups);
   const keyPrefix = `test:${randomUUID()}`;
   // One store, as the processes of a bot share one Redis session store.
@@ -33,7 +33,7 @@ async function splitBot(guilds: number, shardCount = 8, waitReady = true) {
       shardCount,
       shardIds: Array.from({ length: shardCount / 2 }, (_, i) => (half * shardCount) / 2 + i),
       reshardGraceMs: 1_000,
-      reshardIntervalMs: 0,
+      reshardIntervalMs,
       // The simulator's identify window is scaled to 50 ms; the shared buckets keep 150 ms, the margin
       // covering the time from a bucket's grant to the IDENTIFY's arrival on a busy machine.
       identifyThrottler: (limit) => new RedisIdentifyThrottler({ redis, keyPrefix, limit, intervalMs: 150 }),
@@ -105,6 +105,21 @@ describe.skipIf(!redisUrl)('resharding a bot split over two processes', () => {
     const live = (await stats(sim)).shards.filter((x) => Array.isArray(x.shard) && x.shard[1] === 16);
     expect(live).toEqual([]);
   }, 30_000);
+
+  it("the timer on shard 0's owner reshards both processes to the recommendation rounded up to a multiple", async () => {
+    // 2,500 guilds: Discord recommends 3 shards; 2 run, so both go to 4.
+    const { managers } = await splitBot(2_500, 2, true, 500);
+    await Promise.all(
+      managers.map(
+        (m) => new Promise<void>((resolve) => m.on('reshard', (phase) => phase === 'done' && resolve())),
+      ),
+    );
+    expect(managers.map((m) => m.shardCount)).toEqual([4, 4]);
+    expect(managers.map((m) => [...m.shards.keys()])).toEqual([
+      [0, 2],
+      [1, 3],
+    ]);
+  }, 60_000);
 
   it('close 4011 (2,550 guilds a shard) reshards both processes to the recommendation rounded to a multiple', async () => {
     const { sim, managers } = await splitBot(5_100, 2, false);

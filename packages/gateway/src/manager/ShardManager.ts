@@ -331,7 +331,8 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
         { from: this.#shardCount, to: info.shards },
         'Discord recommends more shards: resharding',
       );
-      await this.reshard(info.shards);
+      // A split bot's count must stay a multiple of the running one: reshard() rounds it up.
+      await this.reshard(this.#options.shardIds ? undefined : info.shards);
     } catch (err) {
       this.#options.logger?.error({ err }, 'reshard check failed');
     }
