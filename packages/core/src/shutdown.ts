@@ -1,4 +1,5 @@
 /** Graceful shutdown: hooks run in reverse order of registration on SIGINT/SIGTERM, within a deadline. */
+import { once } from 'node:events';
 import type { Logger } from 'pino';
 
 export type ShutdownHook = () => Promise<void> | void;
@@ -6,6 +7,10 @@ export type ShutdownHook = () => Promise<void> | void;
 export class Shutdown {
   readonly #hooks: { name: string; hook: ShutdownHook }[] = [];
   #running: Promise<void> | undefined;
+  readonly #signalled = new AbortController();
+  #listening = false;
+  /** Start-up is over once the service waits in `untilSignal()`. */
+  #started = false;
 
   constructor(
     private readonly logger: Logger,
@@ -36,19 +41,37 @@ export class Shutdown {
     return this.#running;
   }
 
+  /** Aborted by the first SIGINT/SIGTERM after `listen()`: a start-up under way stops early. */
+  get signal(): AbortSignal {
+    return this.#signalled.signal;
+  }
+
   /**
-   * Resolves once SIGINT or SIGTERM has arrived and every hook has run: a service's main loop.
-   * Later signals are absorbed: a terminal's Ctrl-C reaches both `npx` and this process, and npx
-   * forwards it again, which must not kill a shutdown in progress (the hooks have their own deadline).
+   * Listens for SIGINT and SIGTERM from now on. Called before start-up, a signal during start-up
+   * (connecting, opening shard after shard) aborts `signal` instead of killing the process, and
+   * `untilSignal()` shuts down once start-up has stopped. Later signals are absorbed: a terminal's
+   * Ctrl-C reaches both `npx` and this process, and npx forwards it again, which must not kill a
+   * shutdown in progress (the hooks have their own deadline).
    */
-  untilSignal(): Promise<void> {
-    return new Promise((resolve) => {
-      const onSignal = (signal: NodeJS.Signals) => {
-        void this.run(signal).then(resolve);
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-    });
+  listen(): void {
+    if (this.#listening) return;
+    this.#listening = true;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (this.#signalled.signal.aborted) return;
+      if (!this.#started) this.logger.info({ signal }, `${signal} during start-up: stopping it`);
+      this.#signalled.abort(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+
+  /** Resolves once SIGINT or SIGTERM has arrived (before this call too) and every hook has run. */
+  async untilSignal(): Promise<void> {
+    this.#started = true;
+    this.listen();
+    const { signal } = this;
+    if (!signal.aborted) await once(signal, 'abort');
+    await this.run(String(signal.reason));
   }
 
   /** Installs SIGINT/SIGTERM handlers that run the hooks and exit with code 0. */

@@ -25,9 +25,11 @@ export interface GatewayService {
   close(): Promise<void>;
 }
 
+/** `signal` (a SIGINT during start-up) stops opening shards; the service returned then only closes. */
 export async function startGatewayService(
   config: GatewayConfig,
   deps: GatewayServiceDeps,
+  signal?: AbortSignal,
 ): Promise<GatewayService> {
   const { logger } = deps;
   const keyPrefix = botKeyPrefix(config.token);
@@ -80,7 +82,7 @@ export async function startGatewayService(
   registerReshardRoutes(app, manager);
   const address = await app.listen({ host: config.host, port: config.port });
   try {
-    await manager.start();
+    await manager.start(signal);
   } catch (err) {
     await app.close();
     await sessionStore.close();

@@ -26,23 +26,28 @@ const command: Command = {
     const logger = createLogger({ name: 'gateway', level: config.logLevel });
     const registry = createMetricsRegistry('gateway');
     const shutdown = new Shutdown(logger);
+    shutdown.listen(); // a signal during start-up stops it, then shuts down as usual
     const broker = await createBroker(config.brokerUrl, { logger, registry });
     shutdown.add('broker', () => broker.close());
     const rest = new RestClient({ token: config.token, baseUrl: config.apiUrl, logger });
     shutdown.add('rest', () => rest.close());
     const cache = await createCacheFromConfig(config, { rest, logger, registry });
     shutdown.add('cache', () => cache.close());
-    const service = await startGatewayService(config, { broker, cache, rest, logger, registry }).catch(
-      async (err: unknown) => {
-        await shutdown.run('start-up failed');
-        throw err;
-      },
-    );
+    const service = await startGatewayService(
+      config,
+      { broker, cache, rest, logger, registry },
+      shutdown.signal,
+    ).catch(async (err: unknown) => {
+      await shutdown.run('start-up failed');
+      throw err;
+    });
     shutdown.add('gateway', () => service.close());
-    logger.info(
-      { shards: service.manager.shards.size, shardCount: service.manager.shardCount, ops: service.url },
-      `gateway running: /healthz and /metrics on ${service.url}`,
-    );
+    if (!shutdown.signal.aborted) {
+      logger.info(
+        { shards: service.manager.shards.size, shardCount: service.manager.shardCount, ops: service.url },
+        `gateway running: /healthz and /metrics on ${service.url}`,
+      );
+    }
     await shutdown.untilSignal();
   },
 };

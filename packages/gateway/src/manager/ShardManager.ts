@@ -201,8 +201,12 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
     return { ok, shards };
   }
 
-  /** Reads `/gateway/bot` and opens every owned shard; resolves once they are connecting. */
-  async start(): Promise<void> {
+  /**
+   * Reads `/gateway/bot` and opens every owned shard; resolves once they are connecting. When
+   * `signal` aborts (SIGINT during start-up) it opens no further shard and resolves: `stop()` then
+   * stops the ones opened, sessions kept, and aborts their waits for an identify slot.
+   */
+  async start(signal?: AbortSignal): Promise<void> {
     const { rest, logger } = this.#options;
     const info = await rest.request<APIGatewayBotInfo>({ method: 'GET', path: '/gateway/bot' });
     this.#botId = this.#options.botId ?? botIdOfToken(this.#options.token) ?? (await this.#fetchBotId());
@@ -253,6 +257,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
     this.#expected = ids.length;
     this.#gatewayUrl = info.url;
     for (const id of ids) {
+      if (signal?.aborted) return;
       this.#owned.set(id, await this.#startShard(id, { count, generation: this.#generation, resume: true }));
     }
     if (this.#options.shardIds) {

@@ -1,0 +1,49 @@
+/** `ShardManager.start(signal)`: a signal during start-up (SIGINT) stops opening shards. */
+import { describe, expect, it } from 'vitest';
+import { MemorySessionStore } from '../sessionStore/MemorySessionStore.js';
+import { FakeGateway } from '../testing/fakeGateway.js';
+import { FakeBroker, FakeCache, fakeRest } from '../testing/fakes.js';
+import { ShardManager } from './ShardManager.js';
+
+const token = `${Buffer.from('1000').toString('base64')}.abc.def`;
+
+/** Aborts start-up while shard 1 is being opened (its session is looked up). */
+class AbortingStore extends MemorySessionStore {
+  readonly controller = new AbortController();
+
+  override async load(shard: number) {
+    if (shard === 1) this.controller.abort('SIGINT');
+    return super.load(shard);
+  }
+}
+
+describe('ShardManager.start with a signal', () => {
+  it('opens no shard after the abort and stops the opened ones with their sessions kept', async () => {
+    const gateway = await FakeGateway.start();
+    const store = new AbortingStore();
+    const manager = new ShardManager({
+      token,
+      intents: 1,
+      rest: fakeRest(gateway.url, { shards: 4, maxConcurrency: 16 }),
+      broker: new FakeBroker().asBroker(),
+      cache: new FakeCache().asCache(),
+      sessionStore: store,
+    });
+    try {
+      await manager.start(store.controller.signal);
+      expect([...manager.shards.keys()]).toEqual([0, 1]);
+      await gateway.waitFor(() => [...manager.shards.values()].every((s) => s.status === 'ready'));
+      expect(manager.health().ok).toBe(false); // two of four: not the whole set
+      await manager.stop();
+      expect(gateway.identifies.map((i) => i.shard)).toEqual([
+        [0, 4],
+        [1, 4],
+      ]);
+      expect((await store.load(0))?.sessionId).toBeDefined();
+      expect((await store.load(1))?.sessionId).toBeDefined();
+    } finally {
+      await manager.stop();
+      await gateway.close();
+    }
+  });
+});
