@@ -31,6 +31,8 @@ export interface Platform {
 export interface PlatformHooks {
   /** Start-up steps and shard progress, for the terminal. */
   onProgress?: (message: string) => void;
+  /** Aborts start-up (a SIGINT): no further shard opens, what started is closed, then the reason is thrown. */
+  signal?: AbortSignal;
 }
 
 /** The ports of the services after the simulator's: its own + 1, + 2 (or any free port when 0). */
@@ -113,19 +115,22 @@ export async function startPlatform(
         port: String(portAfter(config.port, 2)),
       },
     });
-    const gateway = await startGatewayService(gatewayConfig, {
-      broker,
-      cache,
-      rest,
-      logger: logger.child({ service: 'gateway' }),
-      registry,
-    });
+    const gateway = await startGatewayService(
+      gatewayConfig,
+      { broker, cache, rest, logger: logger.child({ service: 'gateway' }), registry },
+      hooks.signal,
+    );
     // Stopped first: no new events while the worker finishes the ones in hand.
     stops.push({ name: 'gateway', stop: () => gateway.close() });
     gateway.manager.on('progress', (ready, total) => progress(`shards ready: ${ready}/${total}`));
-    await whenReady(gateway);
-    if (simulator)
-      await guildsCached(cache, simulator.world.store.guildIdsOfBot(simulator.defaultBot.id).size);
+    // waitUntilReady hears only an abort still to come, and one during the start above left shards
+    // unopened that it would wait for.
+    hooks.signal?.throwIfAborted();
+    await gateway.manager.waitUntilReady(hooks.signal);
+    if (simulator) {
+      const guilds = simulator.world.store.guildIdsOfBot(simulator.defaultBot.id).size;
+      await guildsCached(cache, guilds, hooks.signal);
+    }
     return { simulator, broker, cache, restProxy, gateway, worker, bot, close };
   } catch (err) {
     await close();
@@ -133,15 +138,7 @@ export async function startPlatform(
   }
 }
 
-function whenReady(gateway: GatewayService): Promise<void> {
-  if (gateway.manager.health().ok) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    gateway.manager.once('ready', resolve);
-    gateway.manager.once('fatal', reject);
-  });
-}
-
 /** READY lists the guilds; their GUILD_CREATEs follow. Waits until the cache holds them all. */
-async function guildsCached(cache: Cache, expected: number): Promise<void> {
-  while ((await cache.guildCount()) < expected) await sleep(50);
+async function guildsCached(cache: Cache, expected: number, signal: AbortSignal | undefined): Promise<void> {
+  while ((await cache.guildCount()) < expected) await sleep(50, signal);
 }
