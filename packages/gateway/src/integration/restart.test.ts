@@ -7,10 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { type Broker, createBroker } from '@shardwire/broker';
 import { createLogger, type Envelope, shardIdOf } from '@shardwire/core';
 import { startSimulator } from '@shardwire/simulator';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deleteAmqpPrefix, gatewayGroups } from '../testing/amqp.js';
 import { cliBuilt, type GatewayChild, spawnGateway } from '../testing/child.js';
+import { testRedis } from '../testing/redis.js';
 import { reshardOverHttp } from '../testing/reshardLoad.js';
 import { expectNothingLost, startLoad, stats, textChannels } from '../testing/sim.js';
 
@@ -45,12 +45,7 @@ describe.skipIf(!amqpUrl || !redisUrl || !cliBuilt)('gateway process restart', (
       deleteAmqpPrefix(amqpUrl!, prefix, gatewayGroups(sim.defaultBot.id, maxShards ?? shards, ['audit'])),
     );
     cleanups.push(() => broker.close());
-    const redis = new Redis(redisUrl!);
-    cleanups.push(async () => {
-      const keys = await redis.keys(`shardwire:gateway:${sim.defaultBot.id}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
-    });
+    testRedis(redisUrl!, `shardwire:gateway:${sim.defaultBot.id}`, cleanups);
 
     const received = new Map<string, Envelope>();
     await broker.consume<Envelope>('audit', 'events.#', (delivery) => {

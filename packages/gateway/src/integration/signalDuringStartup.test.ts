@@ -5,10 +5,10 @@
  */
 import { createLogger } from '@shardwire/core';
 import { startSimulator } from '@shardwire/simulator';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliBuilt, type GatewayChild, spawnGateway } from '../testing/child.js';
 import { DelayProxy } from '../testing/delayProxy.js';
+import { testRedis } from '../testing/redis.js';
 import { stats } from '../testing/sim.js';
 
 const redisUrl = process.env.REDIS_URL;
@@ -26,12 +26,7 @@ describe.skipIf(!redisUrl || !cliBuilt)('gateway process: a signal during start-
       logger: createLogger({ name: 'sim', level: 'error' }),
     });
     cleanups.push(() => sim.close());
-    const redis = new Redis(redisUrl!);
-    cleanups.push(async () => {
-      const keys = await redis.keys(`shardwire:gateway:${sim.defaultBot.id}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
-    });
+    testRedis(redisUrl!, `shardwire:gateway:${sim.defaultBot.id}`, cleanups);
     // Every Redis reply 250 ms late: a session load per shard makes 12 shards take seconds to open.
     const slowRedis = await DelayProxy.start(Number(new URL(redisUrl!).port || 6379), 250);
     slowRedis.slow = true;
