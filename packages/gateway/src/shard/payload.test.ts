@@ -16,9 +16,11 @@ describe('readHead', () => {
     ['{"op":0,"s":-1,"t":"X","d":{}}', undefined],
     ['{"op":0,"s":1,"t":"X","d":{}} ', undefined],
     ['[1]', undefined],
+    ['{"op":0,"s":nul}', undefined],
+    ['{"s":n}', undefined],
     ['', undefined],
   ])('%s', (text, head) => {
-    expect(readHead(text)).toEqual(head);
+    expect(readHead(Buffer.from(text))).toEqual(head);
     if (head) expect(text.slice(head.dStart, -1)).toBe(JSON.stringify(JSON.parse(text).d));
   });
 });
@@ -49,33 +51,50 @@ describe('topLevelString', () => {
     ['{}', undefined],
     ['"guild_id"', undefined],
   ])('%s', (json, value) => {
-    expect(topLevelString(json, 'guild_id')).toBe(value);
+    expect(topLevelString(Buffer.from(json), 'guild_id')).toBe(value);
+    // the same object inside a larger buffer, bounded by start and end
+    const framed = Buffer.from(`{"d":${json}}`);
+    expect(topLevelString(framed, 'guild_id', 5, framed.length - 1)).toBe(value);
     const parsed = JSON.parse(json) as { guild_id?: unknown };
     if (value !== undefined) expect(parsed.guild_id).toBe(value);
   });
 
   it('reads what guildIdOf reads', () => {
-    expect(guildIdOfText('GUILD_UPDATE', '{"id":"5","owner":{"id":"6"}}')).toBe('5');
-    expect(guildIdOfText('GUILD_BAN_ADD', '{"user":{"id":"6"},"guild_id":"5"}')).toBe('5');
+    expect(guildIdOfText('GUILD_UPDATE', Buffer.from('{"id":"5","owner":{"id":"6"}}'))).toBe('5');
+    expect(guildIdOfText('GUILD_BAN_ADD', Buffer.from('{"user":{"id":"6"},"guild_id":"5"}'))).toBe('5');
+  });
+
+  it('decodes values that are not ASCII as UTF-8', () => {
+    expect(topLevelString(Buffer.from('{"guild_id":"é✓"}'), 'guild_id')).toBe('é✓');
   });
 });
 
 describe('decodePayload', () => {
-  const text = '{"t":"MESSAGE_CREATE","s":3,"op":0,"d":{"id":"1","guild_id":"2"}}';
+  const text = '{"t":"MESSAGE_CREATE","s":3,"op":0,"d":{"id":"1","content":"é✓","guild_id":"2"}}';
+  const d = { id: '1', content: 'é✓', guild_id: '2' };
 
-  it('keeps d as text for the types asked', () => {
-    const payload = decodePayload(text, (t) => t === 'MESSAGE_CREATE');
-    expect(payload).toMatchObject({ op: 0, s: 3, t: 'MESSAGE_CREATE' });
+  it('keeps d as text for the types asked, with its guild id, the bytes cut from a larger buffer', () => {
+    const slab = Buffer.from(`xx${text}yy`);
+    const payload = decodePayload(slab.subarray(2, slab.length - 2), (t) => t === 'MESSAGE_CREATE');
+    expect(payload).toMatchObject({ op: 0, s: 3, t: 'MESSAGE_CREATE', guildId: '2' });
     expect(payload.d).toBeInstanceOf(JsonText);
-    expect((payload.d as JsonText).value()).toEqual({ id: '1', guild_id: '2' });
-    expect((payload.d as JsonText).text).toBe('{"id":"1","guild_id":"2"}');
+    expect((payload.d as JsonText).text).toBe(JSON.stringify(d));
+    expect((payload.d as JsonText).value()).toEqual(d);
+  });
+
+  it('leaves guildId out when d has none', () => {
+    const payload = decodePayload(
+      Buffer.from('{"t":"TYPING_START","s":1,"op":0,"d":{"user_id":"3"}}'),
+      () => true,
+    );
+    expect(payload).not.toHaveProperty('guildId');
   });
 
   it('parses every other payload in full', () => {
-    expect(decodePayload(text, () => false)).toEqual(JSON.parse(text));
-    expect(decodePayload(text)).toEqual(JSON.parse(text));
+    expect(decodePayload(Buffer.from(text), () => false)).toEqual(JSON.parse(text));
+    expect(decodePayload(Buffer.from(text))).toEqual(JSON.parse(text));
     const spaced = '{"op": 0, "s": 3, "t": "MESSAGE_CREATE", "d": {}}';
-    expect(decodePayload(spaced, () => true)).toEqual(JSON.parse(spaced));
-    expect(() => decodePayload('{"op":0,', () => true)).toThrow(SyntaxError);
+    expect(decodePayload(Buffer.from(spaced), () => true)).toEqual(JSON.parse(spaced));
+    expect(() => decodePayload(Buffer.from('{"op":0,'), () => true)).toThrow(SyntaxError);
   });
 });

@@ -1,45 +1,64 @@
 /**
- * Reading a gateway payload. A dispatch whose `d` nothing on the gateway's path reads (a message,
- * a reaction, a typing event: the cache keeps none of them) is not parsed: its `op`, `s` and `t` are
- * read from the text's head, its guild id found by a scan, and its `d` handed on as a `JsonText`,
- * which the consumer that reads it parses (twilight's gateway reads op/s/t the same way).
+ * Reading a gateway payload from its bytes. A dispatch whose `d` nothing on the gateway's path reads
+ * (a message, a reaction, a typing event: the cache keeps none of them) is not parsed, nor even
+ * decoded to a string: its `op`, `s` and `t` are read from the payload's head, its guild id found
+ * by a scan, and its `d` handed on as a `JsonText` of the bytes, which the consumer that reads it
+ * parses (twilight's gateway reads op/s/t the same way).
  */
-import { JsonText } from '@shardwire/broker';
+import { decodeUtf8, JsonText } from '@shardwire/broker';
 import { perType } from '../memo.js';
 
 /**
- * One string per dispatch type: a type read from a payload's head is a slice of its text, which the
- * envelope would keep (a retained object per envelope) and every type-keyed lookup would hash anew.
+ * One string per dispatch type: a type read from a payload's head is a new string each time, which
+ * the envelope would keep (a retained object per envelope) and every type-keyed lookup would hash anew.
  */
 const internType = perType((t) => t);
+
+const QUOTE = 0x22;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const NULL = Buffer.from('null');
 
 export interface Payload {
   op: number;
   d: unknown;
   s?: number | null;
   t?: string | null;
+  /** For a `d` kept as text: the guild it belongs to, read from the bytes as `guildIdOf` reads a parsed `d`. */
+  guildId?: string;
 }
 
 /**
- * Parses `text`, except the `d` of a dispatch whose type `keepAsText` accepts. Discord sends compact
- * JSON with `d` last (`{"t":…,"s":…,"op":0,"d":{…}}`); a payload that is not so is parsed in full.
- * The JSON of a `d` kept as text is checked by whoever parses it.
+ * Reads `bytes` (one payload, UTF-8), keeping as text the `d` of a dispatch whose type `keepAsText`
+ * accepts. Discord sends compact JSON with `d` last (`{"t":…,"s":…,"op":0,"d":{…}}`); a payload
+ * that is not so is parsed in full. The JSON of a `d` kept as text is checked by whoever parses it.
+ * A kept `d` refers to `bytes`, which must not be reused afterwards.
  */
-export function decodePayload(text: string, keepAsText?: (t: string) => boolean): Payload {
+export function decodePayload(bytes: Buffer, keepAsText?: (t: string) => boolean): Payload {
   if (keepAsText) {
-    const head = readHead(text);
+    const head = readHead(bytes);
     if (head !== undefined && head.op === 0 && head.t !== null && keepAsText(head.t)) {
-      return { op: 0, s: head.s, t: head.t, d: new JsonText(text, head.dStart, text.length - 1) };
+      const dEnd = bytes.length - 1;
+      const guildId = guildIdOfText(head.t, bytes, head.dStart, dEnd);
+      const d = new JsonText(bytes, head.dStart, dEnd);
+      return guildId === undefined
+        ? { op: 0, s: head.s, t: head.t, d }
+        : { op: 0, s: head.s, t: head.t, d, guildId };
     }
   }
-  return JSON.parse(text) as Payload;
+  return JSON.parse(decodeUtf8(bytes)) as Payload;
 }
 
 export interface PayloadHead {
   op: number;
   s: number | null;
   t: string | null;
-  /** Where the text of `d` starts; it runs to the payload's closing brace. */
+  /** Where the bytes of `d` start; they run to the payload's closing brace. */
   dStart: number;
 }
 
@@ -47,31 +66,31 @@ export interface PayloadHead {
  * `op`, `s` and `t` of a compact payload whose other keys all come before `d`, and where `d` starts;
  * undefined for anything else (whitespace, escapes, other keys, `d` not last), which is then parsed.
  */
-export function readHead(text: string): PayloadHead | undefined {
-  if (text.charCodeAt(0) !== 123 || text.charCodeAt(text.length - 1) !== 125) return undefined;
+export function readHead(bytes: Buffer): PayloadHead | undefined {
+  if (bytes[0] !== OPEN_BRACE || bytes[bytes.length - 1] !== CLOSE_BRACE) return undefined;
   let op: number | undefined;
   let s: number | null | undefined;
   let t: string | null | undefined;
   let at = 1;
   for (;;) {
-    if (text.charCodeAt(at) !== 34) return undefined;
-    const keyEnd = text.indexOf('"', at + 1);
-    if (keyEnd === -1 || text.charCodeAt(keyEnd + 1) !== 58) return undefined;
-    const key = text.slice(at + 1, keyEnd);
+    if (bytes[at] !== QUOTE) return undefined;
+    const keyEnd = bytes.indexOf(QUOTE, at + 1);
+    if (keyEnd === -1 || bytes[keyEnd + 1] !== COLON) return undefined;
+    const key = keyName(bytes, at + 1, keyEnd);
     at = keyEnd + 2;
     if (key === 'd') {
       if (op === undefined || s === undefined || t === undefined) return undefined;
       return { op, s, t, dStart: at };
     }
     let end: number;
-    if (key === 't' && text.charCodeAt(at) === 34) {
-      end = text.indexOf('"', at + 1);
+    if (key === 't' && bytes[at] === QUOTE) {
+      end = bytes.indexOf(QUOTE, at + 1);
       if (end === -1) return undefined;
-      const type = text.slice(at + 1, end);
-      if (type.includes('\\')) return undefined;
+      const type = unescapedString(bytes, at + 1, end);
+      if (type === undefined) return undefined;
       t = internType(type);
       end++;
-    } else if (text.startsWith('null', at)) {
+    } else if (at + 4 <= bytes.length && bytes.compare(NULL, 0, 4, at, at + 4) === 0) {
       if (key === 's') s = null;
       else if (key === 't') t = null;
       else return undefined;
@@ -79,83 +98,108 @@ export function readHead(text: string): PayloadHead | undefined {
     } else {
       end = at;
       let value = 0;
-      for (let c = text.charCodeAt(end); c >= 48 && c <= 57; c = text.charCodeAt(++end))
-        value = value * 10 + c - 48;
+      for (let c = bytes[end]!; c >= 48 && c <= 57; c = bytes[++end]!) value = value * 10 + c - 48;
       if (end === at) return undefined;
       if (key === 'op') op = value;
       else if (key === 's') s = value;
       else return undefined;
     }
-    if (text.charCodeAt(end) !== 44) return undefined;
+    if (bytes[end] !== COMMA) return undefined;
     at = end + 1;
   }
 }
 
-/** The guild a dispatch's `d` text belongs to, read as `guildIdOf` reads a parsed `d`. */
-export function guildIdOfText(t: string, json: string): string | undefined {
+/** The head key at `bytes[start, end)`: one of the four a payload has, else undefined. */
+function keyName(bytes: Buffer, start: number, end: number): 'op' | 's' | 't' | 'd' | undefined {
+  if (end - start === 1) {
+    const c = bytes[start];
+    return c === 0x73 ? 's' : c === 0x74 ? 't' : c === 0x64 ? 'd' : undefined;
+  }
+  return end - start === 2 && bytes[start] === 0x6f && bytes[start + 1] === 0x70 ? 'op' : undefined;
+}
+
+const ID_KEY = Buffer.from('"id":');
+const GUILD_ID_KEY = Buffer.from('"guild_id":');
+
+/** The guild of a dispatch whose `d` is the JSON object `bytes[start, end)`, read as `guildIdOf` reads a parsed `d`. */
+export function guildIdOfText(t: string, bytes: Buffer, start = 0, end = bytes.length): string | undefined {
   const own = t === 'GUILD_CREATE' || t === 'GUILD_UPDATE' || t === 'GUILD_DELETE';
-  return findTopLevelString(json, own ? '"id":' : '"guild_id":');
+  return findTopLevelString(bytes, start, end, own ? ID_KEY : GUILD_ID_KEY);
 }
 
 /**
- * The string value of `key` among the top-level members of the JSON object `json`, or undefined
- * (absent, not a string, or written with escapes). Nested objects holding the same key (a message's
- * `message_reference.guild_id`) do not count.
+ * The string value of `key` among the top-level members of the JSON object `bytes[start, end)`, or
+ * undefined (absent, not a string, or written with escapes). Nested objects holding the same key (a
+ * message's `message_reference.guild_id`) do not count.
  */
-export function topLevelString(json: string, key: string): string | undefined {
-  return findTopLevelString(json, `${JSON.stringify(key)}:`);
+export function topLevelString(
+  bytes: Buffer,
+  key: string,
+  start = 0,
+  end = bytes.length,
+): string | undefined {
+  return findTopLevelString(bytes, start, end, Buffer.from(`${JSON.stringify(key)}:`));
 }
 
 /**
  * Finds `"key":` with `indexOf`. An unescaped quote followed by `key":` can only open a key (in
- * valid JSON a string cannot end there), so what is left is its depth: counted over the text before
+ * valid JSON a string cannot end there), so what is left is its depth: counted over the bytes before
  * it or, when shorter, the closing brackets after it (Discord tends to put `guild_id` near the end).
  */
-function findTopLevelString(json: string, pattern: string): string | undefined {
-  if (json.charCodeAt(0) !== 123) return undefined;
-  for (let at = json.indexOf(pattern); at !== -1; at = json.indexOf(pattern, at + 1)) {
-    if (json.charCodeAt(at - 1) === 92 && escaped(json, at)) continue;
-    const depth =
-      at <= json.length - at ? bracketBalance(json, 0, at) : -bracketBalance(json, at, json.length);
+function findTopLevelString(bytes: Buffer, start: number, end: number, pattern: Buffer): string | undefined {
+  if (bytes[start] !== OPEN_BRACE) return undefined;
+  for (let at = bytes.indexOf(pattern, start); at !== -1 && at < end; at = bytes.indexOf(pattern, at + 1)) {
+    if (bytes[at - 1] === BACKSLASH && escaped(bytes, at)) continue;
+    const depth = at - start <= end - at ? bracketBalance(bytes, start, at) : -bracketBalance(bytes, at, end);
     if (depth !== 1) continue;
     const valueStart = at + pattern.length;
-    if (json.charCodeAt(valueStart) !== 34) return undefined;
-    const valueEnd = stringEnd(json, valueStart);
-    if (valueEnd === -1) return undefined;
-    const value = json.slice(valueStart + 1, valueEnd);
-    return value.includes('\\') ? undefined : value;
+    if (valueStart >= end || bytes[valueStart] !== QUOTE) return undefined;
+    const valueEnd = stringEnd(bytes, valueStart);
+    if (valueEnd === -1 || valueEnd >= end) return undefined;
+    return unescapedString(bytes, valueStart + 1, valueEnd);
   }
   return undefined;
 }
 
+/** The text of the JSON string content `bytes[start, end)`; undefined when it holds an escape. */
+function unescapedString(bytes: Buffer, start: number, end: number): string | undefined {
+  let ascii = true;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c === BACKSLASH) return undefined;
+    if (c >= 0x80) ascii = false;
+  }
+  return bytes.toString(ascii ? 'latin1' : 'utf8', start, end);
+}
+
 /**
- * Brackets opened minus brackets closed in `json[from, to)`, both ends outside any string; NaN when
+ * Brackets opened minus brackets closed in `bytes[from, to)`, both ends outside any string; NaN when
  * a string there does not end.
  */
-function bracketBalance(json: string, from: number, to: number): number {
+function bracketBalance(bytes: Buffer, from: number, to: number): number {
   let balance = 0;
   for (let i = from; i < to; i++) {
-    const c = json.charCodeAt(i);
-    if (c === 34) {
-      i = stringEnd(json, i);
+    const c = bytes[i];
+    if (c === QUOTE) {
+      i = stringEnd(bytes, i);
       if (i === -1) return Number.NaN;
-    } else if (c === 123 || c === 91) balance++;
-    else if (c === 125 || c === 93) balance--;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) balance++;
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) balance--;
   }
   return balance;
 }
 
-/** Whether the character at `at` is escaped (an odd run of backslashes before it). */
-function escaped(json: string, at: number): boolean {
+/** Whether the byte at `at` is escaped (an odd run of backslashes before it). */
+function escaped(bytes: Buffer, at: number): boolean {
   let backslashes = 0;
-  while (json.charCodeAt(at - 1 - backslashes) === 92) backslashes++;
+  while (bytes[at - 1 - backslashes] === BACKSLASH) backslashes++;
   return backslashes % 2 === 1;
 }
 
 /** The index of the quote that closes the string opening at `start`, or -1. */
-function stringEnd(json: string, start: number): number {
-  let end = json.indexOf('"', start + 1);
-  while (end !== -1 && json.charCodeAt(end - 1) === 92 && escaped(json, end))
-    end = json.indexOf('"', end + 1);
+function stringEnd(bytes: Buffer, start: number): number {
+  let end = bytes.indexOf(QUOTE, start + 1);
+  while (end !== -1 && bytes[end - 1] === BACKSLASH && escaped(bytes, end))
+    end = bytes.indexOf(QUOTE, end + 1);
   return end;
 }

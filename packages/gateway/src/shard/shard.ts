@@ -11,9 +11,9 @@ import type { IdentifyThrottler } from '../identify/IdentifyThrottler.js';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
 import { type CloseAction, classifyClose, ShardFatalError } from './closeCodes.js';
 import { type Compression, createInflater, type Inflater } from './compression/index.js';
-import { decodeText } from './compression/text.js';
 import { Heartbeat } from './heartbeat.js';
-import { decodePayload, guildIdOfText, type Payload } from './payload.js';
+import { PayloadArena } from './PayloadArena.js';
+import { decodePayload, type Payload } from './payload.js';
 import { SendLimiter } from './sendLimiter.js';
 import { type SessionInfo, ShardSession } from './session.js';
 
@@ -88,8 +88,8 @@ export interface ShardEvents {
 interface Connection {
   ws: WebSocket;
   inflater: Inflater | undefined;
-  /** Payload texts in arrival order; an Error where a frame could not be decoded. */
-  inbox: (string | Error)[];
+  /** Payload bytes in arrival order; an Error where a frame could not be decoded. */
+  inbox: (Buffer | Error)[];
   draining: boolean;
   paused: boolean;
   abort: AbortController;
@@ -106,6 +106,7 @@ export class Shard extends EventEmitter<ShardEvents> {
   readonly #random: () => number;
   readonly #session: ShardSession;
   readonly #limiter: SendLimiter;
+  readonly #arena = new PayloadArena();
   #status: ShardStatus = 'idle';
   #conn: Connection | undefined;
   #attempt = 0;
@@ -215,14 +216,14 @@ export class Shard extends EventEmitter<ShardEvents> {
       if (this.#conn !== conn) return;
       if (conn.inflater && isBinary) {
         try {
-          const text = conn.inflater.push(data);
-          if (text === null) return; // the payload continues in the next frame
-          conn.inbox.push(text);
+          const bytes = conn.inflater.push(data);
+          if (bytes === null) return; // the payload continues in the next frame
+          conn.inbox.push(this.#arena.copy(bytes));
         } catch (err) {
           conn.inbox.push(err as Error);
         }
       } else {
-        conn.inbox.push(decodeText(data));
+        conn.inbox.push(this.#arena.copy(data));
       }
       const max = this.#options.maxInbox ?? 10_000;
       if (!conn.paused && conn.inbox.length >= max) {
@@ -288,7 +289,7 @@ export class Shard extends EventEmitter<ShardEvents> {
   #handle(conn: Connection, payload: Payload): void | Promise<void> {
     switch (payload.op) {
       case GatewayOpcodes.Dispatch:
-        return this.#dispatch(payload.t ?? '', payload.d, payload.s ?? 0);
+        return this.#dispatch(payload.t ?? '', payload.d, payload.s ?? 0, payload.guildId);
       case GatewayOpcodes.Hello:
         return this.#hello(conn, (payload.d as { heartbeat_interval: number }).heartbeat_interval);
       case GatewayOpcodes.HeartbeatAck:
@@ -308,7 +309,8 @@ export class Shard extends EventEmitter<ShardEvents> {
     }
   }
 
-  #dispatch(t: string, d: unknown, seq: number): void | Promise<void> {
+  /** `guildId`: read with a `d` kept as text, which is not parsed here. */
+  #dispatch(t: string, d: unknown, seq: number, guildId?: string): void | Promise<void> {
     if (t === 'READY') {
       const ready = d as { session_id: string; resume_gateway_url: string };
       this.#session.open(ready.session_id, ready.resume_gateway_url, seq);
@@ -328,7 +330,7 @@ export class Shard extends EventEmitter<ShardEvents> {
       shard: this.id,
       t,
       d,
-      guildId: d instanceof JsonText ? guildIdOfText(t, d.text) : guildIdOf(t, d),
+      guildId: d instanceof JsonText ? guildId : guildIdOf(t, d),
       seq,
       sessionId: info?.sessionId ?? '',
       receivedAt: this.#clock.now(),

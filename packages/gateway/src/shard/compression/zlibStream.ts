@@ -1,7 +1,6 @@
 /** `compress=zlib-stream`: one zlib context per connection; a payload ends with the Z_SYNC_FLUSH suffix. */
 import { constants, createInflate, type Inflate } from 'node:zlib';
 import type { Inflater } from './Inflater.js';
-import { decodeText } from './text.js';
 
 const SUFFIX = [0x00, 0x00, 0xff, 0xff] as const;
 
@@ -38,7 +37,7 @@ const OUTPUT_BYTES = 64 * 1024;
  * large-object threshold (a slow allocation each) and cutting those into payloads. node:zlib has
  * no public synchronous streaming inflate, so this drives the stream's native handle the way
  * `zlib.inflateSync` does (`writeSync`, `_writeState`); an error in the stream destroys the
- * Inflate synchronously and is thrown here. A payload is decoded on its own, so each string is small.
+ * Inflate synchronously and is thrown here. A payload fitting the output buffer is returned in it.
  */
 export class ZlibStreamInflater implements Inflater {
   readonly #inflate: Inflate;
@@ -63,7 +62,7 @@ export class ZlibStreamInflater implements Inflater {
     this.#state = internals._writeState;
   }
 
-  push(chunk: Uint8Array): string | null {
+  push(chunk: Uint8Array): Buffer | null {
     // A destroyed stream's handle is closed: writing to it would abort the process.
     if (this.#inflate.destroyed) this.#throwClosed();
     const output = this.#output;
@@ -86,11 +85,11 @@ export class ZlibStreamInflater implements Inflater {
       if (produced > 0) this.#pending.push(Buffer.from(output.subarray(0, produced)));
       return null;
     }
-    if (this.#pending.length === 0) return decodeText(output.subarray(0, produced));
+    if (this.#pending.length === 0) return output.subarray(0, produced);
     this.#pending.push(output.subarray(0, produced));
     const whole = Buffer.concat(this.#pending);
     this.#pending = [];
-    return decodeText(whole);
+    return whole;
   }
 
   close(): void {

@@ -5,8 +5,6 @@
 import { Decompress } from 'fzstd';
 import type { Inflater } from './Inflater.js';
 
-const decoder = new TextDecoder();
-
 export class ZstdStreamInflater implements Inflater {
   readonly #stream: Decompress;
   #out: Uint8Array[] = [];
@@ -17,13 +15,14 @@ export class ZstdStreamInflater implements Inflater {
     });
   }
 
-  push(chunk: Uint8Array): string | null {
+  push(chunk: Uint8Array): Buffer | null {
     this.#stream.push(chunk);
     if (this.#out.length === 0) return null;
     const parts = this.#out;
     this.#out = [];
-    if (parts.length === 1) return decoder.decode(parts[0]);
-    return decoder.decode(Buffer.concat(parts));
+    if (parts.length > 1) return Buffer.concat(parts);
+    const part = parts[0]!;
+    return Buffer.from(part.buffer, part.byteOffset, part.byteLength);
   }
 
   close(): void {
