@@ -123,9 +123,6 @@ export async function startPlatform(
     // Stopped first: no new events while the worker finishes the ones in hand.
     stops.push({ name: 'gateway', stop: () => gateway.close() });
     gateway.manager.on('progress', (ready, total) => progress(`shards ready: ${ready}/${total}`));
-    // waitUntilReady hears only an abort still to come, and one during the start above left shards
-    // unopened that it would wait for.
-    hooks.signal?.throwIfAborted();
     await gateway.manager.waitUntilReady(hooks.signal);
     if (simulator) {
       const guilds = simulator.world.store.guildIdsOfBot(simulator.defaultBot.id).size;

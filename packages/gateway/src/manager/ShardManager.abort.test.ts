@@ -34,6 +34,8 @@ describe('ShardManager.start with a signal', () => {
       expect([...manager.shards.keys()]).toEqual([0, 1]);
       await gateway.waitFor(() => [...manager.shards.values()].every((s) => s.status === 'ready'));
       expect(manager.health().ok).toBe(false); // two of four: not the whole set
+      // never ready now: waiting with the aborted signal rejects instead of waiting for ever
+      await expect(manager.waitUntilReady(store.controller.signal)).rejects.toBe('SIGINT');
       await manager.stop();
       expect(gateway.identifies.map((i) => i.shard)).toEqual([
         [0, 4],

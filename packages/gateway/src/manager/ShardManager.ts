@@ -346,6 +346,8 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
   /** Resolves when every owned shard is READY; rejects when one stops for good. */
   waitUntilReady(signal?: AbortSignal): Promise<void> {
     if (this.health().ok) return Promise.resolve();
+    // Aborted already: no 'abort' event is coming, and a start-up cut short never reaches 'ready'.
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         this.off('ready', onReady);
