@@ -137,6 +137,7 @@ try {
   const names = Object.keys(sides);
   const cpuRates = Object.fromEntries(names.map((n) => [n, []]));
   const wallRates = Object.fromEntries(names.map((n) => [n, []]));
+  const faultsPer1k = Object.fromEntries(names.map((n) => [n, []]));
   for (let round = 0; round < config.rounds; round++) {
     const order = names.map((_, i) => names[(i + round) % names.length]);
     const line = [];
@@ -146,7 +147,10 @@ try {
         throw new Error(`${name} cached ${result.guilds} of ${config.guilds} guilds`);
       cpuRates[name].push(result.eventsPerCpuSec);
       wallRates[name].push(result.eventsPerSec);
-      line.push(`${name} ${round0(result.eventsPerCpuSec)}/cpu-s (${round0(result.eventsPerSec)}/s wall)`);
+      faultsPer1k[name].push((1000 * result.pageFaults) / result.events);
+      line.push(
+        `${name} ${round0(result.eventsPerCpuSec)}/cpu-s (${round0(result.eventsPerSec)}/s wall, ${Math.round((100 * result.systemS) / result.cpuS)}% kernel, ${round0((1000 * result.pageFaults) / result.events)} faults/1k)`,
+      );
     }
     console.log(`round ${round + 1}: ${line.join(', ')}`);
   }
@@ -199,6 +203,12 @@ try {
         ]
       : []),
     { metric: 'events_per_s_wall', unit: 'events/s', better: 'higher', values: { ...wall } },
+    {
+      metric: 'page_faults_per_1k_events',
+      unit: 'minor faults',
+      better: 'lower',
+      values: medians(faultsPer1k),
+    },
     {
       metric: 'startup_64_shards_mc16',
       unit: 's',
