@@ -1,5 +1,6 @@
 /** `ShardManager.start(signal)`: a signal during start-up (SIGINT) stops opening shards. */
-import { describe, expect, it } from 'vitest';
+import type { Rest, RestRequest } from '@shardwire/rest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemorySessionStore } from '../sessionStore/MemorySessionStore.js';
 import { FakeGateway } from '../testing/fakeGateway.js';
 import { FakeBroker, FakeCache, fakeRest } from '../testing/fakes.js';
@@ -47,5 +48,34 @@ describe('ShardManager.start with a signal', () => {
       await manager.stop();
       await gateway.close();
     }
+  });
+
+  it('stops waiting for /gateway/bot when aborted, with nothing opened', async () => {
+    const controller = new AbortController();
+    let asked = false;
+    const rest: Rest = {
+      // An answer that never comes (Discord slow, or retrying): only the signal ends the wait.
+      request: <T>(request: RestRequest) => {
+        asked = true;
+        return new Promise<T>((_, reject) =>
+          request.signal?.addEventListener('abort', () => reject(request.signal?.reason), { once: true }),
+        );
+      },
+    };
+    const store = new MemorySessionStore();
+    const manager = new ShardManager({
+      token,
+      intents: 1,
+      rest,
+      broker: new FakeBroker().asBroker(),
+      cache: new FakeCache().asCache(),
+      sessionStore: store,
+    });
+    const started = manager.start(controller.signal);
+    await vi.waitFor(() => expect(asked).toBe(true));
+    controller.abort('SIGINT');
+    await expect(started).resolves.toBeUndefined();
+    expect(manager.shards.size).toBe(0);
+    await manager.stop();
   });
 });

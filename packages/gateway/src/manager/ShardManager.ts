@@ -203,12 +203,20 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
 
   /**
    * Reads `/gateway/bot` and opens every owned shard; resolves once they are connecting. When
-   * `signal` aborts (SIGINT during start-up) it opens no further shard and resolves: `stop()` then
-   * stops the ones opened, sessions kept, and aborts their waits for an identify slot.
+   * `signal` aborts (SIGINT during start-up) it stops asking `/gateway/bot`, opens no further shard
+   * and resolves: `stop()` then stops the ones opened, sessions kept, and aborts their waits for an
+   * identify slot.
    */
   async start(signal?: AbortSignal): Promise<void> {
     const { rest, logger } = this.#options;
-    const info = await rest.request<APIGatewayBotInfo>({ method: 'GET', path: '/gateway/bot' });
+    const info = await rest
+      .request<APIGatewayBotInfo>({ method: 'GET', path: '/gateway/bot', ...(signal ? { signal } : {}) })
+      .catch((err: unknown) => {
+        if (signal?.aborted) return undefined;
+        throw err;
+      });
+    // Aborted while asking (a slow or retried answer): nothing is open yet.
+    if (!info) return;
     this.#botId = this.#options.botId ?? botIdOfToken(this.#options.token) ?? (await this.#fetchBotId());
     const stored = await this.#store.loadLayout();
     const choice = chooseLayout({
