@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { type Logger, ManualClock } from '@shardwire/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IdentifyThrottler } from '../identify/IdentifyThrottler.js';
@@ -46,6 +47,29 @@ async function setup(options: Partial<ShardOptions> = {}, gatewayOptions = {}) {
 const ops = (gateway: FakeGateway, index: number) => gateway.connections[index]!.received.map((p) => p.op);
 
 describe('Shard', () => {
+  it('lets each payload of a burst settle before it hands on the next', async () => {
+    // One socket read holding many frames: without a yield between payloads, every dispatch of the
+    // burst would be handed on before any promise settled, and all their objects survive together.
+    const order: string[] = [];
+    const { gateway, shard, until } = await setup({
+      onDispatch: (d) => {
+        order.push(`dispatch ${d.seq}`);
+        queueMicrotask(() => order.push(`settled ${d.seq}`));
+      },
+    });
+    shard.connect();
+    await until(() => shard.status === 'ready');
+    order.length = 0;
+    const socket = (gateway.connections[0]!.ws as unknown as { _socket: Socket })._socket;
+    socket.cork(); // the frames leave in one write
+    for (let i = 0; i < 50; i++) gateway.dispatch(0, 'MESSAGE_CREATE', { id: String(i) });
+    socket.uncork();
+    await until(() => order.length === 100);
+    expect(order).toEqual(
+      Array.from({ length: 50 }, (_, i) => [`dispatch ${i + 2}`, `settled ${i + 2}`]).flat(),
+    );
+  });
+
   it('identifies, hands dispatches on in order and heartbeats with the last seq', async () => {
     const { gateway, shard, dispatches, until } = await setup();
     shard.connect();

@@ -12,7 +12,7 @@ import { type BackoffOptions, backoffDelay } from './backoff.js';
 import { type CloseAction, classifyClose, ShardFatalError } from './closeCodes.js';
 import { type Compression, createInflater, type Inflater } from './compression/index.js';
 import { Heartbeat } from './heartbeat.js';
-import { PayloadArena } from './PayloadArena.js';
+import { PayloadInbox } from './PayloadInbox.js';
 import { decodePayload, type Payload } from './payload.js';
 import { SendLimiter } from './sendLimiter.js';
 import { type SessionInfo, ShardSession } from './session.js';
@@ -88,8 +88,8 @@ export interface ShardEvents {
 interface Connection {
   ws: WebSocket;
   inflater: Inflater | undefined;
-  /** Payload bytes in arrival order; an Error where a frame could not be decoded. */
-  inbox: (Buffer | Error)[];
+  /** Payloads in arrival order; an Error where a frame could not be decoded. */
+  inbox: PayloadInbox;
   draining: boolean;
   paused: boolean;
   abort: AbortController;
@@ -106,7 +106,6 @@ export class Shard extends EventEmitter<ShardEvents> {
   readonly #random: () => number;
   readonly #session: ShardSession;
   readonly #limiter: SendLimiter;
-  readonly #arena = new PayloadArena();
   #status: ShardStatus = 'idle';
   #conn: Connection | undefined;
   #attempt = 0;
@@ -199,7 +198,7 @@ export class Shard extends EventEmitter<ShardEvents> {
     const conn: Connection = {
       ws,
       inflater: createInflater(this.#options.compression),
-      inbox: [],
+      inbox: new PayloadInbox(),
       draining: false,
       paused: false,
       abort: new AbortController(),
@@ -218,12 +217,12 @@ export class Shard extends EventEmitter<ShardEvents> {
         try {
           const bytes = conn.inflater.push(data);
           if (bytes === null) return; // the payload continues in the next frame
-          conn.inbox.push(this.#arena.copy(bytes));
+          conn.inbox.push(bytes);
         } catch (err) {
-          conn.inbox.push(err as Error);
+          conn.inbox.pushError(err as Error);
         }
       } else {
-        conn.inbox.push(this.#arena.copy(data));
+        conn.inbox.push(data);
       }
       const max = this.#options.maxInbox ?? 10_000;
       if (!conn.paused && conn.inbox.length >= max) {
@@ -273,7 +272,10 @@ export class Shard extends EventEmitter<ShardEvents> {
         }
         try {
           const pending = this.#handle(conn, payload);
-          if (pending) await pending;
+          // A socket read holds hundreds of frames, all received before any promise settles:
+          // yielding lets this payload's publish, confirm and delivery finish before the next is
+          // decoded, so the objects of one payload die young instead of hundreds surviving together.
+          await pending;
         } catch (err) {
           if (this.#conn !== conn) return;
           this.#options.logger?.warn({ shard: this.id, err }, 'failed to handle a gateway payload');
@@ -444,7 +446,7 @@ export class Shard extends EventEmitter<ShardEvents> {
     conn.helloTimer?.cancel();
     conn.heartbeat?.stop();
     conn.inflater?.close();
-    conn.inbox.length = 0;
+    conn.inbox.clear();
     conn.ws.removeAllListeners();
     conn.ws.on('error', () => {});
     if (terminate || conn.ws.readyState === WebSocket.CONNECTING) conn.ws.terminate();
