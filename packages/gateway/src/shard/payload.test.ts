@@ -1,6 +1,6 @@
 import { JsonText } from '@shardwire/broker';
 import { describe, expect, it } from 'vitest';
-import { decodePayload, guildIdOfText, readHead, topLevelString } from './payload.js';
+import { decodePayload, guildIdOfText, readHead } from './payload.js';
 
 describe('readHead', () => {
   it.each([
@@ -25,7 +25,7 @@ describe('readHead', () => {
   });
 });
 
-describe('topLevelString', () => {
+describe('guildIdOfText', () => {
   it.each([
     ['{"id":"1","guild_id":"2"}', '2'],
     // the same key inside a nested object or array does not count, in any order
@@ -51,10 +51,10 @@ describe('topLevelString', () => {
     ['{}', undefined],
     ['"guild_id"', undefined],
   ])('%s', (json, value) => {
-    expect(topLevelString(Buffer.from(json), 'guild_id')).toBe(value);
+    expect(guildIdOfText('MESSAGE_CREATE', Buffer.from(json))).toBe(value);
     // the same object inside a larger buffer, bounded by start and end
     const framed = Buffer.from(`{"d":${json}}`);
-    expect(topLevelString(framed, 'guild_id', 5, framed.length - 1)).toBe(value);
+    expect(guildIdOfText('MESSAGE_CREATE', framed, 5, framed.length - 1)).toBe(value);
     const parsed = JSON.parse(json) as { guild_id?: unknown };
     if (value !== undefined) expect(parsed.guild_id).toBe(value);
   });
@@ -65,7 +65,7 @@ describe('topLevelString', () => {
   });
 
   it('decodes values that are not ASCII as UTF-8', () => {
-    expect(topLevelString(Buffer.from('{"guild_id":"é✓"}'), 'guild_id')).toBe('é✓');
+    expect(guildIdOfText('MESSAGE_CREATE', Buffer.from('{"guild_id":"é✓"}'))).toBe('é✓');
   });
 });
 

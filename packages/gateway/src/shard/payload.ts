@@ -121,24 +121,15 @@ function keyName(bytes: Buffer, start: number, end: number): 'op' | 's' | 't' | 
 const ID_KEY = Buffer.from('"id":');
 const GUILD_ID_KEY = Buffer.from('"guild_id":');
 
-/** The guild of a dispatch whose `d` is the JSON object `bytes[start, end)`, read as `guildIdOf` reads a parsed `d`. */
+/**
+ * The guild of a dispatch whose `d` is the JSON object `bytes[start, end)`, read as `guildIdOf` reads
+ * a parsed `d`: the string value of its top-level `id` or `guild_id`, or undefined (absent, not a
+ * string, or written with escapes). Nested objects holding the same key (a message's
+ * `message_reference.guild_id`) do not count.
+ */
 export function guildIdOfText(t: string, bytes: Buffer, start = 0, end = bytes.length): string | undefined {
   const own = t === 'GUILD_CREATE' || t === 'GUILD_UPDATE' || t === 'GUILD_DELETE';
   return findTopLevelString(bytes, start, end, own ? ID_KEY : GUILD_ID_KEY);
-}
-
-/**
- * The string value of `key` among the top-level members of the JSON object `bytes[start, end)`, or
- * undefined (absent, not a string, or written with escapes). Nested objects holding the same key (a
- * message's `message_reference.guild_id`) do not count.
- */
-export function topLevelString(
-  bytes: Buffer,
-  key: string,
-  start = 0,
-  end = bytes.length,
-): string | undefined {
-  return findTopLevelString(bytes, start, end, Buffer.from(`${JSON.stringify(key)}:`));
 }
 
 /**
