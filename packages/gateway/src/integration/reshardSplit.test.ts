@@ -5,9 +5,10 @@
  * once, some shard publishes at every moment, and the identifies stay within the bucket limit.
  */
 import { randomUUID } from 'node:crypto';
+import type { Broker } from '@shardwire/broker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisIdentifyThrottler } from '../identify/RedisIdentifyThrottler.js';
-import { ShardManager } from '../manager/ShardManager.js';
+import { ShardManager, type ShardManagerOptions } from '../manager/ShardManager.js';
 import { MemorySessionStore } from '../sessionStore/MemorySessionStore.js';
 import { testRedis } from '../testing/redis.js';
 import { expectReshardedLoad, startMessageLoad } from '../testing/reshardLoad.js';
@@ -20,7 +21,38 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function splitBot(guilds: number, shardCount = 8, waitReady = true, reshardIntervalMs = 0) {
+interface SplitOptions {
+  shardCount?: number;
+  waitReady?: boolean;
+  reshardIntervalMs?: number;
+  /** Options of the process owning the first half (0) or the second (1). */
+  perProcess?: (half: number, shared: { broker: Broker }) => Partial<ShardManagerOptions>;
+}
+
+/** `broker`, except that its responders hear nothing more once a reshard's `switch` arrived. */
+function deafFromSwitchOn(broker: Broker): Broker {
+  let deaf = false;
+  return new Proxy(broker, {
+    get(target, property) {
+      if (property === 'respond') {
+        return (subject: string, handler: (message: { type?: string }) => unknown) =>
+          target.respond(subject, (message: { type?: string }) => {
+            if (message.type === 'switch') deaf = true;
+            // A responder that throws gives no reply, as one that is unreachable.
+            if (deaf) throw new Error('cut off');
+            return handler(message);
+          });
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+async function splitBot(
+  guilds: number,
+  { shardCount = 8, waitReady = true, reshardIntervalMs = 0, perProcess }: SplitOptions = {},
+) {
   const { sim, received, managerOptions } = await startSimWorld(guilds, cleanups);
   const keyPrefix = `test:${randomUUID()}`;
   // One store, as the processes of a bot share one Redis session store.
@@ -37,6 +69,7 @@ async function splitBot(guilds: number, shardCount = 8, waitReady = true, reshar
       // The simulator's identify window is scaled to 50 ms; the shared buckets keep 150 ms, the margin
       // covering the time from a bucket's grant to the IDENTIFY's arrival on a busy machine.
       identifyThrottler: (limit) => new RedisIdentifyThrottler({ redis, keyPrefix, limit, intervalMs: 150 }),
+      ...perProcess?.(half, managerOptions),
     });
     cleanups.push(() => manager.stop());
     return manager;
@@ -75,6 +108,38 @@ describe.skipIf(!redisUrl)('resharding a bot split over two processes', () => {
     expect((s as { refusedIdentifies?: Record<string, number> }).refusedIdentifies).toEqual({});
   }, 60_000);
 
+  it('a process cut off from the coordinator at the switch switches on the stored layout: both end on 16', async () => {
+    // b no longer hears the coordinator (a) from its 'switch' on, as if its broker connection
+    // dropped then; its part is loaded, and the layout a stored before switching tells it to switch.
+    const { sim, received, managers, sessionStore } = await splitBot(96, {
+      perProcess: (half, { broker }) =>
+        half === 1 ? { broker: deafFromSwitchOn(broker), reshardCoordinatorTimeoutMs: 3_000 } : {},
+    });
+    const [a, b] = managers;
+    const phases = managers.map(() => [] as string[]);
+    for (const [i, m] of managers.entries()) m.on('reshard', (phase) => phases[i]!.push(phase));
+    const bSettled = new Promise<void>((resolve) =>
+      b.on('reshard', (phase) => (phase === 'done' || phase === 'failed') && resolve()),
+    );
+
+    const loadStart = await startMessageLoad(sim, received, { eventsPerSecond: 400, seconds: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The coordinator never hears b again, so it reports b as unfinished; b switches regardless.
+    await expect(a.reshard(16)).rejects.toThrow(
+      /reshard incomplete after the switch: process .* stopped answering/,
+    );
+    await bSettled;
+    expect(phases).toEqual([
+      ['started', 'switched', 'done'],
+      ['started', 'switched', 'done'],
+    ]);
+    expect([...a.shards.keys()]).toEqual([0, 1, 2, 3, 8, 9, 10, 11]);
+    expect([...b.shards.keys()]).toEqual([4, 5, 6, 7, 12, 13, 14, 15]);
+    expect(await sessionStore.loadLayout()).toEqual({ shardCount: 16, generation: 1 });
+    const { generated } = await expectReshardedLoad(sim, received, loadStart, { from: 8, to: 16 });
+    expect(generated).toBeGreaterThan(2_000);
+  }, 90_000);
+
   it('refuses a count that is not a multiple, and a reshard another process already runs', async () => {
     const { managers } = await splitBot(16);
     const [a, b] = managers;
@@ -108,7 +173,7 @@ describe.skipIf(!redisUrl)('resharding a bot split over two processes', () => {
 
   it("the timer on shard 0's owner reshards both processes to the recommendation rounded up to a multiple", async () => {
     // 2,500 guilds: Discord recommends 3 shards; 2 run, so both go to 4.
-    const { managers } = await splitBot(2_500, 2, true, 500);
+    const { managers } = await splitBot(2_500, { shardCount: 2, reshardIntervalMs: 500 });
     await Promise.all(
       managers.map(
         (m) => new Promise<void>((resolve) => m.on('reshard', (phase) => phase === 'done' && resolve())),
@@ -122,7 +187,7 @@ describe.skipIf(!redisUrl)('resharding a bot split over two processes', () => {
   }, 60_000);
 
   it('close 4011 (2,550 guilds a shard) reshards both processes to the recommendation rounded to a multiple', async () => {
-    const { sim, managers } = await splitBot(5_100, 2, false);
+    const { sim, managers } = await splitBot(5_100, { shardCount: 2, waitReady: false });
     const done = managers.map(
       (m) => new Promise<void>((resolve) => m.on('reshard', (phase) => phase === 'done' && resolve())),
     );

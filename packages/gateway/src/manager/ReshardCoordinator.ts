@@ -17,6 +17,7 @@ import {
   type ReshardReply,
   type ReshardRequest,
 } from '../reshard/coordination.js';
+import type { ShardLayout } from '../sessionStore/SessionStore.js';
 import type { BeforeSwitch, ReshardResult } from './Resharder.js';
 
 /** What a participant uses of its shard manager. */
@@ -26,11 +27,14 @@ export interface ParticipantHost {
   reshard(to: number, beforeSwitch: BeforeSwitch): Promise<ReshardResult>;
   /** Fails the part under way (before its switch). */
   abort(reason: Error): void;
+  /** The bot's layout in the shared session store: a process writes it just before it switches. */
+  storedLayout(): Promise<ShardLayout | undefined>;
 }
 
 interface Part {
   coordinator: string;
   generation: number;
+  to: number;
   phase: ReshardPhase;
   error?: string;
   result?: ReshardResult;
@@ -133,7 +137,7 @@ export class ReshardParticipant {
         error: `cannot take reshard ${generation} to ${to} shards: this process runs ${status.shardCount} (generation ${status.generation})`,
       };
     }
-    const part: Part = { coordinator, generation, phase: 'loading', heardAt: this.options.clock.now() };
+    const part: Part = { coordinator, generation, to, phase: 'loading', heardAt: this.options.clock.now() };
     this.#part = part;
     const barrier: BeforeSwitch = (signal) => {
       part.phase = 'loaded';
@@ -157,26 +161,56 @@ export class ReshardParticipant {
     return { instance, ok: true };
   }
 
-  /** Fails a part not yet switched when the coordinator goes silent (it crashed or was cut off). */
+  /**
+   * When the coordinator goes silent (it crashed, or this process was cut off from the broker), a
+   * part still loading fails: the coordinator switches no one before every part is loaded. A loaded
+   * part asks the shared session store first: a process writes the new layout just before it
+   * switches, and only on the coordinator's word, so a stored layout of this generation means the
+   * others switched (or are switching), and this part switches too rather than leave the bot on
+   * two layouts. Otherwise it fails, and its old set keeps publishing.
+   */
   #watch(part: Part): void {
     clearInterval(this.#watchdog);
     const limit = this.options.coordinatorTimeoutMs ?? 30_000;
+    let checking = false;
     this.#watchdog = setInterval(
       () => {
         if (part.phase !== 'loading' && part.phase !== 'loaded') {
           clearInterval(this.#watchdog);
           return;
         }
-        if (this.options.clock.now() - part.heardAt < limit) return;
-        this.options.logger?.error(
-          { generation: part.generation },
-          'reshard: the coordinating process went silent',
-        );
-        this.host.abort(new Error(`no word from the coordinating process for ${limit} ms`));
+        if (checking || this.options.clock.now() - part.heardAt < limit) return;
+        checking = true;
+        void this.#onSilence(part, limit).finally(() => {
+          checking = false;
+        });
       },
       Math.min(1_000, limit),
     );
     this.#watchdog.unref();
+  }
+
+  async #onSilence(part: Part, limit: number): Promise<void> {
+    const { logger } = this.options;
+    const fields = { generation: part.generation, to: part.to };
+    if (part.phase === 'loaded') {
+      const layout = await this.host.storedLayout().catch((err: unknown) => {
+        logger?.warn({ err }, 'reshard: could not read the stored layout');
+        return undefined;
+      });
+      if (part.phase !== 'loaded') return;
+      if (layout?.generation === part.generation && layout.shardCount === part.to) {
+        logger?.warn(
+          fields,
+          'reshard: the coordinating process went silent after the switch was decided (the new layout is stored): switching',
+        );
+        part.phase = 'switching';
+        part.release?.();
+        return;
+      }
+    }
+    logger?.error(fields, 'reshard: the coordinating process went silent');
+    this.host.abort(new Error(`no word from the coordinating process for ${limit} ms`));
   }
 }
 

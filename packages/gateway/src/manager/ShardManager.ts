@@ -104,6 +104,11 @@ export interface ShardManagerOptions {
   reshardGuildTimeoutMs?: number;
   /** Dispatches a new shard holds before the switch before it stops reading. Default 50,000. */
   reshardMaxHeld?: number;
+  /**
+   * With `shardIds`: a part of a reshard whose coordinating process is silent this long fails, or,
+   * loaded with the new layout already stored, switches. Default 30,000 ms.
+   */
+  reshardCoordinatorTimeoutMs?: number;
 }
 
 export interface ShardManagerEvents {
@@ -280,8 +285,16 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
           }),
           reshard: (to, beforeSwitch) => this.#resharder.run(to, 1, beforeSwitch),
           abort: (reason) => this.#resharder.fail(reason),
+          storedLayout: () => this.#store.loadLayout(),
         },
-        { instance: randomUUID(), clock: this.#clock, ...(logger ? { logger } : {}) },
+        {
+          instance: randomUUID(),
+          clock: this.#clock,
+          ...(this.#options.reshardCoordinatorTimeoutMs !== undefined
+            ? { coordinatorTimeoutMs: this.#options.reshardCoordinatorTimeoutMs }
+            : {}),
+          ...(logger ? { logger } : {}),
+        },
       );
       await this.#participant.start();
     }
