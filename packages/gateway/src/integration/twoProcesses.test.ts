@@ -1,7 +1,9 @@
 /**
  * Two gateway managers (as two processes would, each with its own Redis connection) split 16 shards
  * of one bot and share its identify limits through Redis: with max_concurrency 1 they never identify
- * two shards within one interval, together; with max_concurrency 16 all 16 go at once.
+ * two shards within one interval, together; with max_concurrency 16 all 16 go at once. Against an
+ * in-test gateway that records when each IDENTIFY arrives, and against the simulator, which refuses
+ * an IDENTIFY its max_concurrency bucket has no room for (its 5 s window scaled to 50 ms).
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,6 +12,8 @@ import { ShardManager } from '../manager/ShardManager.js';
 import { FakeGateway } from '../testing/fakeGateway.js';
 import { FakeBroker, FakeCache, fakeRest } from '../testing/fakes.js';
 import { testRedis } from '../testing/redis.js';
+import { stats } from '../testing/sim.js';
+import { startSimWorld } from '../testing/simWorld.js';
 
 const redisUrl = process.env.REDIS_URL;
 const token = `${Buffer.from('2000').toString('base64')}.abc.def`;
@@ -61,6 +65,59 @@ describe.skipIf(!redisUrl)('two gateway processes sharing a bot', () => {
   });
 
   it('with max_concurrency 16, all 16 shards identify in the first bucket', { timeout: 30_000 }, async () => {
+    // With a 60 s interval anything but the first bucket would wait far past the test timeout.
+    await run(16, 60_000);
+  });
+});
+
+describe.skipIf(!redisUrl)('two gateway processes sharing a bot, against the simulator', () => {
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function run(maxConcurrency: number, intervalMs: number) {
+    const { sim, managerOptions } = await startSimWorld(32, cleanups);
+    await fetch(`${sim.url}/_sim/bots/${sim.defaultBot.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ maxConcurrency }),
+    });
+    const keyPrefix = `test:${randomUUID()}`;
+    const managers = [0, 1].map((half) => {
+      const redis = testRedis(redisUrl!, keyPrefix, cleanups);
+      const manager = new ShardManager({
+        ...managerOptions,
+        shardCount: 16,
+        shardIds: Array.from({ length: 8 }, (_, i) => half * 8 + i),
+        consumeCommands: false,
+        identifyThrottler: (limit) => new RedisIdentifyThrottler({ redis, keyPrefix, limit, intervalMs }),
+      });
+      cleanups.push(() => manager.stop());
+      return manager;
+    });
+    const started = Date.now();
+    await Promise.all(managers.map((m) => m.start()));
+    await Promise.all(managers.map((m) => m.waitUntilReady()));
+    const s = await stats(sim);
+    expect(s.identifies).toBe(16);
+    // An IDENTIFY sent into a full bucket is refused (op 9) and counted here.
+    expect((s as { refusedIdentifies?: Record<string, number> }).refusedIdentifies).toEqual({});
+    return Date.now() - started;
+  }
+
+  it('with max_concurrency 1, none of the 16 identifies is refused: one per bucket, together', {
+    timeout: 30_000,
+  }, async () => {
+    // The simulator's bucket is 50 ms; the shared buckets keep 150 ms, the margin covering the time
+    // from a grant to the IDENTIFY's arrival on a busy machine.
+    const took = await run(1, 150);
+    expect(took).toBeGreaterThanOrEqual(15 * 150);
+  });
+
+  it('with max_concurrency 16, all 16 identify in the first bucket, none refused', {
+    timeout: 30_000,
+  }, async () => {
     // With a 60 s interval anything but the first bucket would wait far past the test timeout.
     await run(16, 60_000);
   });
