@@ -8,7 +8,7 @@ import { ManualClock } from '@shardwire/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReshardMessage, ReshardReply } from '../reshard/coordination.js';
 import type { ShardLayout } from '../sessionStore/SessionStore.js';
-import { ReshardParticipant } from './ReshardCoordinator.js';
+import { ReshardParticipant } from './ReshardParticipant.js';
 
 const subject = 'gateway.reshard.1';
 const closers: (() => Promise<void>)[] = [];

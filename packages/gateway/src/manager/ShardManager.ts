@@ -36,8 +36,9 @@ import type { Compression } from '../shard/compression/index.js';
 import { Shard, type ShardOptions, type ShardStatus } from '../shard/shard.js';
 import { chooseLayout, derivedShardIds } from './layout.js';
 import { formatProgress, identifyFloorMs, startupProgress } from './progress.js';
-import { coordinateReshard, ReshardParticipant } from './ReshardCoordinator.js';
+import { coordinateReshard } from './ReshardCoordinator.js';
 import { Resharder, type ReshardHost, type ReshardResult } from './Resharder.js';
+import { ReshardParticipant } from './ReshardParticipant.js';
 
 /**
  * Dispatch types whose `d` the gateway parses: what the cache applies, READY (the session) and
