@@ -51,6 +51,9 @@ describe('parseShardIds', () => {
     ['0', [0]],
     ['0-3', [0, 1, 2, 3]],
     ['5, 1-2 ,5', [1, 2, 5]],
+    ['0-15/4', [0, 4, 8, 12]],
+    ['1-7/2,8', [1, 3, 5, 7, 8]],
+    ['3-3/5', [3]],
   ])('%s', (text, ids) => {
     expect(parseShardIds(text)).toEqual(ids);
   });
@@ -59,6 +62,8 @@ describe('parseShardIds', () => {
     ['a', '"a" is not a shard id or range'],
     ['', 'expected at least one shard id'],
     ['-1', '"-1" is not a shard id or range'],
+    ['0-7/0', 'range "0-7/0" needs a step of at least 1'],
+    ['4/2', '"4/2" is not a shard id or range (expected e.g. 0-7,12 or 0-15/2)'],
   ])('refuses %s', (text, message) => {
     expect(() => parseShardIds(text)).toThrow(message);
   });

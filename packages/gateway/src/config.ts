@@ -74,7 +74,7 @@ export const gatewaySettings = {
     env: 'SHARD_IDS',
     flag: 'shard-ids',
     schema: optionalParsed(parseShardIds),
-    doc: 'Shards this process owns, e.g. `0-7,12` (default all), so several processes split one bot.',
+    doc: 'Shards this process owns, e.g. `0-7,12`, or `1-15/2` (every second shard; default all), so several processes split one bot.',
   },
   compression: {
     env: 'GATEWAY_COMPRESSION',

@@ -17,7 +17,8 @@ const command: Command = {
     'shardwire gateway reshard [--shards N] [--url http://127.0.0.1:8082]',
     '  asks the running gateway (POST /reshard on its ops port) to reshard to N shards (default: Discord’s',
     '  recommendation) without downtime, and waits until the old shards are closed. Processes splitting a bot',
-    '  (SHARD_IDS) reshard together, asked of any one of them, to a multiple of the running count.',
+    '  (SHARD_IDS) reshard together, asked of any one of them, to a count at which each keeps its own guilds',
+    '  (a multiple of the running count; any multiple of P for P processes running interleaved ids, e.g. 0-15/2).',
   ].join('\n'),
   settings: gatewaySettings,
   async run({ flags, env, args }) {

@@ -23,6 +23,8 @@ afterEach(async () => {
 
 interface SplitOptions {
   shardCount?: number;
+  /** The shards of each process; default: the first half and the second half. */
+  shardIds?: (half: number, shardCount: number) => number[];
   waitReady?: boolean;
   reshardIntervalMs?: number;
   /** Options of the process owning the first half (0) or the second (1). */
@@ -51,7 +53,13 @@ function deafFromSwitchOn(broker: Broker): Broker {
 
 async function splitBot(
   guilds: number,
-  { shardCount = 8, waitReady = true, reshardIntervalMs = 0, perProcess }: SplitOptions = {},
+  {
+    shardCount = 8,
+    shardIds = (half, count) => Array.from({ length: count / 2 }, (_, i) => (half * count) / 2 + i),
+    waitReady = true,
+    reshardIntervalMs = 0,
+    perProcess,
+  }: SplitOptions = {},
 ) {
   const { sim, received, managerOptions } = await startSimWorld(guilds, cleanups);
   const keyPrefix = `test:${randomUUID()}`;
@@ -63,7 +71,7 @@ async function splitBot(
       ...managerOptions,
       sessionStore,
       shardCount,
-      shardIds: Array.from({ length: shardCount / 2 }, (_, i) => (half * shardCount) / 2 + i),
+      shardIds: shardIds(half, shardCount),
       reshardGraceMs: 1_000,
       reshardIntervalMs,
       // The simulator's identify window is scaled to 50 ms; the shared buckets keep 150 ms, the margin
@@ -140,11 +148,33 @@ describe.skipIf(!redisUrl)('resharding a bot split over two processes', () => {
     expect(generated).toBeGreaterThan(2_000);
   }, 90_000);
 
-  it('refuses a count that is not a multiple, and a reshard another process already runs', async () => {
+  it('even and odd shards of 8 -> of 12 under load: each keeps its guilds, every message once', async () => {
+    // Not a multiple: a guild's shard modulo gcd(8, 12) = 4 is the same under both counts, and each
+    // process runs whole classes modulo 4 ({0, 4} and {2, 6}; {1, 5} and {3, 7}), so each one's new
+    // shards get exactly its own guilds, and the overlap's dedupe stays inside each process.
+    const { sim, received, managers, sessionStore } = await splitBot(96, {
+      shardIds: (half, count) => Array.from({ length: count / 2 }, (_, i) => 2 * i + half),
+    });
+    const [a, b] = managers;
+    const loadStart = await startMessageLoad(sim, received, { eventsPerSecond: 400, seconds: 8 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const result = await b.reshard(12);
+    expect(result).toMatchObject({ from: 8, to: 12, missingGuilds: [] });
+    expect([...a.shards.keys()]).toEqual([0, 2, 4, 6, 8, 10]);
+    expect([...b.shards.keys()]).toEqual([1, 3, 5, 7, 9, 11]);
+    expect(await sessionStore.loadLayout()).toEqual({ shardCount: 12, generation: 1 });
+    const { generated } = await expectReshardedLoad(sim, received, loadStart, { from: 8, to: 12 });
+    expect(generated).toBeGreaterThan(2_000);
+    const s = await stats(sim);
+    expect(s.identifies).toBe(20);
+    expect((s as { refusedIdentifies?: Record<string, number> }).refusedIdentifies).toEqual({});
+  }, 60_000);
+
+  it("refuses a count that would mix the processes' guilds, and a reshard another process already runs", async () => {
     const { managers } = await splitBot(16);
     const [a, b] = managers;
     await expect(a.reshard(12)).rejects.toThrow(
-      /12 shards: processes splitting a bot reshard to a multiple of the 8 running \(16, 24, …\)/,
+      /12 shards: shards 0 and 4 of the 8 running are run by different processes .*: 16, …/,
     );
     const first = a.reshard(16);
     await expect(b.reshard(16)).rejects.toThrow(/already under way/);

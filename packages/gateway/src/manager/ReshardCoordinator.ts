@@ -3,7 +3,7 @@
  * (`ReshardParticipant.ts`) answering on `gateway.reshard.<bot>`; the process that decides (POST /reshard, the timer on the
  * owner of shard 0, a 4011) coordinates over the broker's broadcast: it checks that every process
  * answers and that together they cover the layout once, asks each to identify its part of the new
- * set (a multiple of the old count, so each keeps exactly its own guilds and dedupes locally),
+ * set (a count at which each keeps exactly its own guilds and dedupes locally: `refusedCount`),
  * waits until every part is loaded, then tells all to switch, and gathers their results.
  */
 import { randomUUID } from 'node:crypto';

@@ -6,7 +6,13 @@
  */
 import type { Broker, Subscription } from '@shardwire/broker';
 import type { Clock, Logger } from '@shardwire/core';
-import type { InstanceStatus, ReshardMessage, ReshardPhase, ReshardReply } from '../reshard/coordination.js';
+import {
+  type InstanceStatus,
+  type ReshardMessage,
+  type ReshardPhase,
+  type ReshardReply,
+  refusedCount,
+} from '../reshard/coordination.js';
 import type { ShardLayout } from '../sessionStore/SessionStore.js';
 import type { BeforeSwitch, ReshardResult } from './Resharder.js';
 
@@ -120,7 +126,7 @@ export class ReshardParticipant {
       return { instance, ok: false, error: 'a reshard is already under way here' };
     }
     const status = this.host.status();
-    if (generation !== status.generation + 1 || to % status.shardCount !== 0) {
+    if (generation !== status.generation + 1 || refusedCount(to, status.shardCount, [status.shards])) {
       return {
         instance,
         ok: false,

@@ -25,7 +25,7 @@ import { MemoryIdentifyThrottler } from '../identify/MemoryIdentifyThrottler.js'
 import { GatewayMetrics } from '../metrics.js';
 import { ShardPipeline } from '../publish/ShardPipeline.js';
 import { DiskSpool } from '../publish/spool/DiskSpool.js';
-import { notAMultiple, reshardSubject } from '../reshard/coordination.js';
+import { refusedCount, reshardSubject } from '../reshard/coordination.js';
 import { ReshardMetrics } from '../reshard/metrics.js';
 import { DEFAULT_PARTITIONS } from '../reshard/partition.js';
 import { Checkpoint } from '../sessionStore/Checkpoint.js';
@@ -311,12 +311,16 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
    * Identifies a complete new set of `count` shards (default: Discord's recommendation) beside the
    * running one, switches publishing once every new shard is READY and sent its guilds, then closes
    * the old set. With `shardIds` (processes splitting a bot) every process of the bot reshards
-   * together, to a multiple of the running count (the recommendation rounded up to one).
+   * together, to a count that keeps each process's guilds on its own new shards (any multiple of the
+   * running count; others too when the processes' ids interleave), the recommendation rounded up to
+   * the first such count.
    */
   reshard(count?: number): Promise<ReshardResult> {
     if (this.#stopped) return Promise.reject(new Error('the shard manager is stopped'));
     if (!this.#options.shardIds) return this.#resharder.run(count);
-    const refused = count === undefined ? undefined : notAMultiple(count, this.#shardCount);
+    // This process's own shards decide at once (the coordinator checks every process's).
+    const refused =
+      count === undefined ? undefined : refusedCount(count, this.#shardCount, [[...this.#owned.keys()]]);
     if (refused) return Promise.reject(refused);
     return this.#coordinate(count === undefined ? {} : { count });
   }
@@ -358,7 +362,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
         { from: this.#shardCount, to: info.shards },
         'Discord recommends more shards: resharding',
       );
-      // A split bot's count must stay a multiple of the running one: reshard() rounds it up.
+      // A split bot's count must keep each process's guilds together: the plan rounds it up.
       await this.reshard(this.#options.shardIds ? undefined : info.shards);
     } catch (err) {
       this.#options.logger?.error({ err }, 'reshard check failed');

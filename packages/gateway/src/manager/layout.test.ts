@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseLayout, derivedShardIds } from './layout.js';
+import { chooseLayout, countsKeepingGuilds, derivedShardIds, guildsSplitBy } from './layout.js';
 
 describe('derivedShardIds', () => {
   it.each([
@@ -7,20 +7,68 @@ describe('derivedShardIds', () => {
     [[2, 3], 4, 8, [2, 3, 6, 7]],
     [[1], 2, 6, [1, 3, 5]],
     [[0, 1, 2, 3], 4, 4, [0, 1, 2, 3]],
+    // Not multiples: ids holding whole classes modulo gcd(from, to).
+    [[0, 2, 4, 6], 8, 12, [0, 2, 4, 6, 8, 10]],
+    [[1, 3, 5, 7], 8, 12, [1, 3, 5, 7, 9, 11]],
+    [[0, 2, 4, 6, 8, 10], 12, 16, [0, 2, 4, 6, 8, 10, 12, 14]],
+    [[0, 3], 6, 9, [0, 3, 6]],
+    [[1, 4], 6, 9, [1, 4, 7]],
   ])('%j of %i -> %i shards', (ids, from, to, expected) => {
     expect(derivedShardIds(ids, from, to)).toEqual(expected);
   });
 
-  it('keeps every guild with its process: (g >> 22) % to % from == (g >> 22) % from', () => {
-    for (const shifted of [0, 1, 5, 12, 13, 1_000_003]) {
-      const before = shifted % 4;
-      const after = shifted % 12;
-      expect(derivedShardIds([before], 4, 12)).toContain(after);
+  it('keeps every guild with its process: its new shard is among the derived ids exactly when its old one was among the ids', () => {
+    const cases: [number[], number, number][] = [
+      [[0], 4, 12],
+      [[0, 2, 4, 6], 8, 12],
+      [[0, 3], 6, 9],
+      [[1, 3, 5, 7, 9, 11], 12, 16],
+    ];
+    for (const [ids, from, to] of cases) {
+      const derived = new Set(derivedShardIds(ids, from, to));
+      for (let shifted = 0; shifted < 5 * from * to; shifted += 7) {
+        expect(derived.has(shifted % to)).toBe(ids.includes(shifted % from));
+      }
     }
   });
 
-  it('refuses a count that is not a multiple', () => {
-    expect(() => derivedShardIds([0], 4, 6)).toThrow(/not a multiple of 4/);
+  it('refuses ids whose guilds would share new shards with another process', () => {
+    expect(() => derivedShardIds([0], 4, 6)).toThrow(/shards 0 and 2 of 4 would share shards of 6/);
+    expect(() => derivedShardIds([0, 1, 2, 3], 8, 12)).toThrow(/shards 0 and 4 of 8/);
+    expect(guildsSplitBy([0, 1, 2, 3], 8, 12)).toEqual({ a: 0, b: 4 });
+    expect(guildsSplitBy([0, 2, 4, 6], 8, 12)).toBeUndefined();
+  });
+
+  it("lists the counts up to twice the running one that keep each process's guilds", () => {
+    expect(
+      countsKeepingGuilds(
+        [
+          [0, 1, 2, 3],
+          [4, 5, 6, 7],
+        ],
+        8,
+      ),
+    ).toEqual([16]);
+    expect(
+      countsKeepingGuilds(
+        [
+          [0, 2, 4, 6],
+          [1, 3, 5, 7],
+        ],
+        8,
+      ),
+    ).toEqual([10, 12, 14, 16]);
+    expect(
+      countsKeepingGuilds(
+        [
+          [0, 4],
+          [1, 5],
+          [2, 6],
+          [3, 7],
+        ],
+        8,
+      ),
+    ).toEqual([12, 16]);
   });
 });
 
@@ -43,6 +91,9 @@ describe('chooseLayout', () => {
     // A configured count above the stored one is the operator's choice: identify it, record it.
     [8, 9, undefined, 4, 8, [0, 1, 2, 3, 4, 5, 6, 7], 8],
     [6, 9, [0, 1, 2], 4, 6, [0, 1, 2], 6],
+    // After a reshard 8 -> 12 of processes running the even and the odd shards.
+    [8, 9, [0, 2, 4, 6], 12, 12, [0, 2, 4, 6, 8, 10], undefined],
+    [8, 9, [1, 3, 5, 7], 12, 12, [1, 3, 5, 7, 9, 11], undefined],
   ] as const)(
     'configured %s (recommended %i), SHARD_IDS %j, stored %j',
     (configured, recommended, ids, storedCount, count, expectedIds, recorded) => {
@@ -64,7 +115,7 @@ describe('chooseLayout', () => {
     expect(() =>
       chooseLayout({ configured: 4, recommended: 4, shardIds: [0, 1], stored: stored(6) }),
     ).toThrow(
-      /layout of 6 shards .* SHARD_COUNT=4 with SHARD_IDS cannot derive .* set SHARD_COUNT to 6 or a divisor/,
+      /layout of 6 shards .* SHARD_COUNT=4 with SHARD_IDS cannot derive .* modulo gcd\(4, 6\)\): set SHARD_COUNT to 6 or a divisor/,
     );
     expect(() =>
       chooseLayout({ configured: 'auto', recommended: 8, shardIds: [0], stored: stored(6) }),

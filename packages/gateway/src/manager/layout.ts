@@ -25,15 +25,53 @@ export interface LayoutInput {
 
 const all = (count: number) => Array.from({ length: count }, (_, i) => i);
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
 /**
- * The shards of a `to`-shard layout that hold the guilds shards `ids` of a `from`-shard layout held,
- * `to` a multiple of `from`: every s' < to with s' % from in ids. A guild's shard under `to`,
- * (g >> 22) % to, taken modulo `from` is its shard under `from`, so the guilds stay with their process.
+ * Two shards of a `from`-shard layout whose guilds would meet on one shard of a `to`-shard layout
+ * while only `a` is among `ids`; undefined when `ids` hold exactly the guilds of some `to` shards.
+ * A guild's shard is (g >> 22) % count, and both counts are multiples of d = gcd(from, to), so its
+ * shard modulo d is the same under both: `ids` keep their guilds together when they take every
+ * shard of each class modulo d they touch (under a multiple of `from`, d = from: always).
+ */
+export function guildsSplitBy(
+  ids: readonly number[],
+  from: number,
+  to: number,
+): { a: number; b: number } | undefined {
+  const d = gcd(from, to);
+  const owned = new Set(ids);
+  for (const a of ids) {
+    for (let b = a % d; b < from; b += d) if (!owned.has(b)) return { a, b };
+  }
+  return undefined;
+}
+
+/**
+ * The shards of a `to`-shard layout that hold exactly the guilds shards `ids` of a `from`-shard
+ * layout held: every s < to whose class modulo gcd(from, to) is one of theirs (with `to` a multiple
+ * of `from`: every s with s % from in ids). Throws when no such shards exist (`guildsSplitBy`).
  */
 export function derivedShardIds(ids: readonly number[], from: number, to: number): number[] {
-  if (to % from !== 0) throw new Error(`${to} shards are not a multiple of ${from}`);
-  const owned = new Set(ids);
-  return all(to).filter((id) => owned.has(id % from));
+  const split = guildsSplitBy(ids, from, to);
+  if (split) {
+    throw new Error(
+      `shards ${split.a} and ${split.b} of ${from} would share shards of ${to}: these ids do not keep their guilds together`,
+    );
+  }
+  const d = gcd(from, to);
+  const classes = new Set(ids.map((id) => id % d));
+  return all(to).filter((id) => classes.has(id % d));
+}
+
+/**
+ * Counts above `from`, up to `2 * from`, to which processes running shards `owners` (one list each)
+ * can reshard, each keeping its guilds: for the refusal messages.
+ */
+export function countsKeepingGuilds(owners: readonly (readonly number[])[], from: number): number[] {
+  return all(2 * from + 1)
+    .slice(from + 1)
+    .filter((to) => owners.every((ids) => !guildsSplitBy(ids, from, to)));
 }
 
 /** The layout a start runs; throws when the stored layout cannot be derived from the configuration. */
@@ -49,7 +87,7 @@ export function chooseLayout({ configured, recommended, shardIds, stored }: Layo
   const m = stored.shardCount;
   const setting =
     configured === 'auto' ? `SHARD_COUNT=auto (Discord recommends ${recommended})` : `SHARD_COUNT=${base}`;
-  if (m % base === 0) {
+  if (m % base === 0 || (shardIds && m > base && !guildsSplitBy(shardIds, base, m))) {
     return {
       count: m,
       ids: shardIds ? derivedShardIds(shardIds, base, m) : all(m),
@@ -75,7 +113,9 @@ export function chooseLayout({ configured, recommended, shardIds, stored }: Layo
   throw new Error(
     `the session store records a layout of ${m} shards (from a reshard), which ${setting}` +
       (shardIds ? ' with SHARD_IDS' : '') +
-      ` cannot derive (it must divide ${m}): set SHARD_COUNT to ${m} or a divisor of it` +
+      ` cannot derive (it must divide ${m}` +
+      (shardIds ? `, or SHARD_IDS take whole classes of shards modulo gcd(${base}, ${m})` : '') +
+      `): set SHARD_COUNT to ${m} or a divisor of it` +
       (shardIds ? ' with matching SHARD_IDS' : '') +
       ', or clear the stored layout to identify anew',
   );

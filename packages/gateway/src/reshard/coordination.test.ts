@@ -8,6 +8,8 @@ const running = (instance: string, shards: number[], shardCount = 4, generation 
   shards,
 });
 const two = [running('a', [0, 1]), running('b', [2, 3])];
+/** The even and the odd shards: counts other than multiples keep their guilds apart too. */
+const interleaved = [running('a', [0, 2]), running('b', [1, 3])];
 
 describe('planReshard', () => {
   it.each([
@@ -23,8 +25,22 @@ describe('planReshard', () => {
   });
 
   it.each([
-    [two, { count: 6, recommended: 4 }, /6 shards: .* a multiple of the 4 running \(8, 12, …\)/],
-    [two, { count: 4, recommended: 4 }, /a multiple of the 4 running/],
+    [{ count: 6, recommended: 4 }, 6],
+    [{ recommended: 5 }, 6],
+    [{ recommended: 7 }, 8],
+    [{ count: 10, recommended: 4 }, 10],
+  ])('even and odd shards: %j -> %i shards', (request, to) => {
+    expect(planReshard(interleaved, request)).toMatchObject({ from: 4, to });
+  });
+
+  it.each([
+    [
+      two,
+      { count: 6, recommended: 4 },
+      /6 shards: shards 0 and 2 of the 4 running are run by different processes .* counts that keep each process's guilds on its own: 8, …/,
+    ],
+    [interleaved, { count: 5, recommended: 4 }, /5 shards: shards 0 and 1 .*: 6, 8, …/],
+    [two, { count: 4, recommended: 4 }, /4 shards: a reshard goes above the 4 running \(8, …\)/],
     [two, { recommended: 3 }, /recommends 3 shards: the 4 running suffice/],
     [[], { recommended: 8 }, /no gateway process/],
     [[two[0]!], { recommended: 8 }, /no running process answered for shards 2, 3 of 4/],

@@ -2,8 +2,10 @@
  * The messages by which gateway processes splitting one bot (`SHARD_IDS`) reshard together, on the
  * broker's broadcast subject `gateway.reshard.<bot>`, and the coordinator's plan (pure): every
  * process answers, they agree on the running layout, their shards cover it once, and the new count
- * is a multiple of the old, so each process keeps exactly its own guilds.
+ * lets each process keep exactly its own guilds (`guildsSplitBy`: any multiple of the old count, and
+ * others when the processes' shards interleave).
  */
+import { countsKeepingGuilds, guildsSplitBy } from '../manager/layout.js';
 import type { ReshardResult } from '../manager/Resharder.js';
 
 export const reshardSubject = (bot: string) => `gateway.reshard.${bot}`;
@@ -32,9 +34,9 @@ export interface InstanceStatus {
 export type ReshardReply = { instance: string; ok: true } | { instance: string; ok: false; error: string };
 
 export interface ReshardRequest {
-  /** An explicit count (`--shards`): must be a multiple of the running count. */
+  /** An explicit count (`--shards`): refused unless each process keeps its guilds (`refusedCount`). */
   count?: number;
-  /** Discord's recommendation, rounded up to the next multiple when no count is given. */
+  /** Discord's recommendation, rounded up to the first count `refusedCount` accepts when no count is given. */
   recommended: number;
   /** After a 4011: at least this many. */
   atLeast?: number;
@@ -49,12 +51,28 @@ export interface ReshardPlan {
 
 const active: ReadonlySet<ReshardPhase | undefined> = new Set(['loading', 'loaded', 'switching']);
 
-/** Why processes splitting a bot cannot reshard from `from` to `count` shards; undefined when they can. */
-export function notAMultiple(count: number, from: number): Error | undefined {
-  if (count % from === 0 && count > from) return undefined;
-  return new Error(
-    `${count} shards: processes splitting a bot reshard to a multiple of the ${from} running (${2 * from}, ${3 * from}, …)`,
-  );
+/**
+ * Why processes running shards `owners` (one list each) of `from` cannot reshard to `count`, so that
+ * each keeps exactly its own guilds (the overlap's dedupe stays inside each process); undefined when
+ * they can. With only this process's own shards it is the check this process can make alone.
+ */
+export function refusedCount(
+  count: number,
+  from: number,
+  owners: readonly (readonly number[])[],
+): Error | undefined {
+  const counts = () => `${countsKeepingGuilds(owners, from).join(', ')}, …`;
+  if (count <= from) {
+    return new Error(`${count} shards: a reshard goes above the ${from} running (${counts()})`);
+  }
+  for (const ids of owners) {
+    const split = guildsSplitBy(ids, from, count);
+    if (!split) continue;
+    return new Error(
+      `${count} shards: shards ${split.a} and ${split.b} of the ${from} running are run by different processes but would send guilds to the same new shards; counts that keep each process's guilds on its own: ${counts()}`,
+    );
+  }
+  return undefined;
 }
 
 export function planReshard(statuses: readonly InstanceStatus[], request: ReshardRequest): ReshardPlan {
@@ -77,17 +95,20 @@ export function planReshard(statuses: readonly InstanceStatus[], request: Reshar
       `no running process answered for shards ${missing.join(', ')} of ${from}: every process must be up to reshard`,
     );
   }
+  const shardsOf = statuses.map((s) => s.shards);
   let to: number;
   if (request.count !== undefined) {
-    const refused = notAMultiple(request.count, from);
+    const refused = refusedCount(request.count, from, shardsOf);
     if (refused) throw refused;
     to = request.count;
   } else {
     const wanted = Math.max(request.recommended, request.atLeast ?? 1);
-    to = Math.ceil(wanted / from) * from;
-    if (to <= from) {
+    if (wanted <= from) {
       throw new Error(`Discord recommends ${request.recommended} shards: the ${from} running suffice`);
     }
+    // The first count from the wanted one up that keeps each process's guilds (a multiple always does).
+    to = wanted;
+    while (refusedCount(to, from, shardsOf)) to++;
   }
   return { from, to, generation: first.generation + 1, instances: statuses.map((s) => s.instance) };
 }

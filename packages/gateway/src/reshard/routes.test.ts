@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ReshardResult } from '../manager/Resharder.js';
-import { notAMultiple } from './coordination.js';
+import { refusedCount } from './coordination.js';
 import { type Reshardable, registerReshardRoutes } from './routes.js';
 
 const apps: ReturnType<typeof Fastify>[] = [];
@@ -65,9 +65,9 @@ describe('POST /reshard', () => {
     for (const payload of [{ shards: 0 }, { shards: 'many' }, { shard: 2 }]) {
       expect((await bad.inject({ method: 'POST', url: '/reshard', payload })).statusCode).toBe(400);
     }
-    const refusing = app(fakeManager(notAMultiple(12, 8)!.message).manager);
+    const refusing = app(fakeManager(refusedCount(12, 8, [[0, 1, 2, 3]])!.message).manager);
     const answer = await refusing.inject({ method: 'POST', url: '/reshard', payload: { shards: 12 } });
     expect(answer.statusCode).toBe(409);
-    expect(answer.json().error).toMatch(/a multiple of the 8 running/);
+    expect(answer.json().error).toMatch(/12 shards: shards 0 and 4 of the 8 running .*: 16, …/);
   });
 });
