@@ -87,10 +87,35 @@ async function splitBot(
   return { sim, received, managers: managers as [ShardManager, ShardManager], sessionStore };
 }
 
+type SplitBot = Awaited<ReturnType<typeof splitBot>>;
+
+/**
+ * After a reshard from 8 to `to` under the load started at `loadStart`: each process runs `ids`, the
+ * layout is stored, every message was published once, and (with `identifies`) the simulator counted
+ * that many IDENTIFYs, none refused by its max_concurrency buckets.
+ */
+async function expectSplitResharded(
+  { sim, received, managers, sessionStore }: SplitBot,
+  loadStart: number,
+  to: number,
+  ids: [number[], number[]],
+  identifies?: number,
+) {
+  expect(managers.map((m) => [...m.shards.keys()])).toEqual(ids);
+  expect(await sessionStore.loadLayout()).toEqual({ shardCount: to, generation: 1 });
+  const { generated } = await expectReshardedLoad(sim, received, loadStart, { from: 8, to });
+  expect(generated).toBeGreaterThan(2_000);
+  if (identifies === undefined) return;
+  const s = await stats(sim);
+  expect(s.identifies).toBe(identifies);
+  expect((s as { refusedIdentifies?: Record<string, number> }).refusedIdentifies).toEqual({});
+}
+
 describe.skipIf(!redisUrl)('resharding a bot split over two processes', () => {
   it('4 + 4 of 8 -> 8 + 8 of 16 under load: every message once, never silent, identifies within the limit', async () => {
-    const { sim, received, managers, sessionStore } = await splitBot(96);
-    const [a, b] = managers;
+    const bot = await splitBot(96);
+    const { sim, received, managers } = bot;
+    const b = managers[1];
     const phases = managers.map(() => [] as string[]);
     for (const [i, m] of managers.entries()) m.on('reshard', (phase) => phases[i]!.push(phase));
 
@@ -104,25 +129,27 @@ describe.skipIf(!redisUrl)('resharding a bot split over two processes', () => {
       ['started', 'switched', 'done'],
     ]);
     expect(managers.map((m) => m.shardCount)).toEqual([16, 16]);
-    expect([...a.shards.keys()]).toEqual([0, 1, 2, 3, 8, 9, 10, 11]);
-    expect([...b.shards.keys()]).toEqual([4, 5, 6, 7, 12, 13, 14, 15]);
-    expect(await sessionStore.loadLayout()).toEqual({ shardCount: 16, generation: 1 });
-
-    const { generated } = await expectReshardedLoad(sim, received, loadStart, { from: 8, to: 16 });
-    expect(generated).toBeGreaterThan(2_000);
-    // 8 at the start and 16 for the reshard, none refused by the simulator's max_concurrency buckets.
-    const s = await stats(sim);
-    expect(s.identifies).toBe(24);
-    expect((s as { refusedIdentifies?: Record<string, number> }).refusedIdentifies).toEqual({});
+    // 8 identifies at the start and 16 for the reshard.
+    await expectSplitResharded(
+      bot,
+      loadStart,
+      16,
+      [
+        [0, 1, 2, 3, 8, 9, 10, 11],
+        [4, 5, 6, 7, 12, 13, 14, 15],
+      ],
+      24,
+    );
   }, 60_000);
 
   it('a process cut off from the coordinator at the switch switches on the stored layout: both end on 16', async () => {
     // b no longer hears the coordinator (a) from its 'switch' on, as if its broker connection
     // dropped then; its part is loaded, and the layout a stored before switching tells it to switch.
-    const { sim, received, managers, sessionStore } = await splitBot(96, {
+    const bot = await splitBot(96, {
       perProcess: (half, { broker }) =>
         half === 1 ? { broker: deafFromSwitchOn(broker), reshardCoordinatorTimeoutMs: 3_000 } : {},
     });
+    const { sim, received, managers } = bot;
     const [a, b] = managers;
     const phases = managers.map(() => [] as string[]);
     for (const [i, m] of managers.entries()) m.on('reshard', (phase) => phases[i]!.push(phase));
@@ -141,33 +168,34 @@ describe.skipIf(!redisUrl)('resharding a bot split over two processes', () => {
       ['started', 'switched', 'done'],
       ['started', 'switched', 'done'],
     ]);
-    expect([...a.shards.keys()]).toEqual([0, 1, 2, 3, 8, 9, 10, 11]);
-    expect([...b.shards.keys()]).toEqual([4, 5, 6, 7, 12, 13, 14, 15]);
-    expect(await sessionStore.loadLayout()).toEqual({ shardCount: 16, generation: 1 });
-    const { generated } = await expectReshardedLoad(sim, received, loadStart, { from: 8, to: 16 });
-    expect(generated).toBeGreaterThan(2_000);
+    await expectSplitResharded(bot, loadStart, 16, [
+      [0, 1, 2, 3, 8, 9, 10, 11],
+      [4, 5, 6, 7, 12, 13, 14, 15],
+    ]);
   }, 90_000);
 
   it('even and odd shards of 8 -> of 12 under load: each keeps its guilds, every message once', async () => {
     // Not a multiple: a guild's shard modulo gcd(8, 12) = 4 is the same under both counts, and each
     // process runs whole classes modulo 4 ({0, 4} and {2, 6}; {1, 5} and {3, 7}), so each one's new
     // shards get exactly its own guilds, and the overlap's dedupe stays inside each process.
-    const { sim, received, managers, sessionStore } = await splitBot(96, {
+    const bot = await splitBot(96, {
       shardIds: (half, count) => Array.from({ length: count / 2 }, (_, i) => 2 * i + half),
     });
-    const [a, b] = managers;
+    const { sim, received, managers } = bot;
     const loadStart = await startMessageLoad(sim, received, { eventsPerSecond: 400, seconds: 8 });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const result = await b.reshard(12);
+    const result = await managers[1].reshard(12);
     expect(result).toMatchObject({ from: 8, to: 12, missingGuilds: [] });
-    expect([...a.shards.keys()]).toEqual([0, 2, 4, 6, 8, 10]);
-    expect([...b.shards.keys()]).toEqual([1, 3, 5, 7, 9, 11]);
-    expect(await sessionStore.loadLayout()).toEqual({ shardCount: 12, generation: 1 });
-    const { generated } = await expectReshardedLoad(sim, received, loadStart, { from: 8, to: 12 });
-    expect(generated).toBeGreaterThan(2_000);
-    const s = await stats(sim);
-    expect(s.identifies).toBe(20);
-    expect((s as { refusedIdentifies?: Record<string, number> }).refusedIdentifies).toEqual({});
+    await expectSplitResharded(
+      bot,
+      loadStart,
+      12,
+      [
+        [0, 2, 4, 6, 8, 10],
+        [1, 3, 5, 7, 9, 11],
+      ],
+      20,
+    );
   }, 60_000);
 
   it("refuses a count that would mix the processes' guilds, and a reshard another process already runs", async () => {
