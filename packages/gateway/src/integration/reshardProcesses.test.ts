@@ -1,8 +1,8 @@
 /**
- * Two `shardwire gateway` processes splitting one bot (SHARD_IDS 0-3 and 4-7 of 8; RabbitMQ, Redis
- * sessions and identify buckets) reshard together to 16 on `shardwire gateway reshard` asked of
- * one of them, under a `/_sim/load`; then both restart with their original settings and RESUME
- * their 8 shards of 16 each.
+ * Two `shardwire gateway` processes splitting one bot (SHARD_IDS 0-3 and 4-7 of 8, or the even and
+ * the odd shards; RabbitMQ, Redis sessions and identify buckets) reshard together (to 16, or to 12)
+ * on `shardwire gateway reshard` asked of one of them, under a `/_sim/load`; then both restart with
+ * their original settings and RESUME their half of the new shards each.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -26,9 +26,7 @@ describe.skipIf(!amqpUrl || !redisUrl || !cliBuilt)('two gateway processes resha
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it('8 -> 16 under load on `shardwire gateway reshard`, then a restart RESUMEs 8 + 8 of 16', {
-    timeout: 120_000,
-  }, async () => {
+  async function reshardAndRestart(shardIds: [string, string], to: number) {
     const sim = await startSimulator({
       port: 0,
       guilds: 96,
@@ -44,7 +42,7 @@ describe.skipIf(!amqpUrl || !redisUrl || !cliBuilt)('two gateway processes resha
     const prefix = `gwtest-${randomUUID().slice(0, 8)}`;
     const brokerUrl = `${amqpUrl}?prefix=${prefix}`;
     const broker: Broker = await createBroker(brokerUrl);
-    cleanups.push(() => deleteAmqpPrefix(amqpUrl!, prefix, gatewayGroups(sim.defaultBot.id, 16, ['audit'])));
+    cleanups.push(() => deleteAmqpPrefix(amqpUrl!, prefix, gatewayGroups(sim.defaultBot.id, to, ['audit'])));
     cleanups.push(() => broker.close());
     const redis = new Redis(redisUrl!);
     const keyPrefix = `shardwire:gateway:${sim.defaultBot.id}`;
@@ -74,7 +72,7 @@ describe.skipIf(!amqpUrl || !redisUrl || !cliBuilt)('two gateway processes resha
     cleanups.push(() => Promise.all(children.map((c) => c.kill())));
     const startBoth = (shards: number) =>
       Promise.all(
-        ['0-3', '4-7'].map(async (ids) => {
+        shardIds.map(async (ids) => {
           const child = spawnGateway(env(ids));
           children.push(child);
           await child.waitForLine(new RegExp(`"${shards}/${shards} shards ready"`), 30_000);
@@ -91,29 +89,45 @@ describe.skipIf(!amqpUrl || !redisUrl || !cliBuilt)('two gateway processes resha
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [cliBin, 'gateway', 'reshard', '--shards', '16', '--url', ops],
+      [cliBin, 'gateway', 'reshard', '--shards', String(to), '--url', ops],
       { timeout: 60_000 },
     );
-    expect(stdout).toMatch(/resharded from 8 to 16 shards/);
-    await expectReshardedLoad(sim, received, loadStart, { from: 8, to: 16 });
+    expect(stdout).toMatch(new RegExp(`resharded from 8 to ${to} shards`));
+    await expectReshardedLoad(sim, received, loadStart, { from: 8, to });
     let s = await stats(sim);
-    expect(s.identifies).toBe(24);
+    expect(s.identifies).toBe(8 + to);
     expect((s as { refusedIdentifies?: Record<string, number> }).refusedIdentifies).toEqual({});
-    expect(JSON.parse((await redis.get(`${keyPrefix}:layout`))!)).toEqual({ shardCount: 16, generation: 1 });
+    expect(JSON.parse((await redis.get(`${keyPrefix}:layout`))!)).toEqual({ shardCount: to, generation: 1 });
 
-    // Both stop and start again with SHARD_COUNT=8 and their SHARD_IDS: each RESUMEs its 8 of 16.
+    // Both stop and start again with SHARD_COUNT=8 and their SHARD_IDS: each RESUMEs its half of the new shards.
     const stopping = children.splice(0);
     const codes = await Promise.all(stopping.map((c) => c.stop()));
     // On failure: each child's signal and last lines.
     const tails = stopping.map((c) => `${c.process.signalCode}\n${c.lines.slice(-15).join('\n')}`);
     expect(codes, tails.join('\n----\n')).toEqual([0, 0]);
-    const again = await startBoth(8);
+    const again = await startBoth(to / 2);
     s = await stats(sim);
-    expect(s.identifies).toBe(24);
-    expect(s.resumes).toBe(16);
+    expect(s.identifies).toBe(8 + to);
+    expect(s.resumes).toBe(to);
     for (const child of again) {
-      expect(child.lines.filter((l) => l.includes('resuming stored session'))).toHaveLength(8);
+      expect(child.lines.filter((l) => l.includes('resuming stored session'))).toHaveLength(to / 2);
     }
     expect(await Promise.all(again.map((c) => c.stop()))).toEqual([0, 0]);
-  });
+  }
+
+  it(
+    '0-3 and 4-7 of 8 -> 16 under load on `shardwire gateway reshard`, then a restart RESUMEs 8 + 8 of 16',
+    {
+      timeout: 120_000,
+    },
+    () => reshardAndRestart(['0-3', '4-7'], 16),
+  );
+
+  it(
+    'the even and the odd shards of 8 (0-7/2, 1-7/2) -> 12, then a restart RESUMEs 6 + 6 of 12',
+    {
+      timeout: 120_000,
+    },
+    () => reshardAndRestart(['0-7/2', '1-7/2'], 12),
+  );
 });
