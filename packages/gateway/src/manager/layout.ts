@@ -40,9 +40,19 @@ export function guildsSplitBy(
   to: number,
 ): { a: number; b: number } | undefined {
   const d = gcd(from, to);
-  const owned = new Set(ids);
-  for (const a of ids) {
-    for (let b = a % d; b < from; b += d) if (!owned.has(b)) return { a, b };
+  const perClass = new Map<number, number>();
+  for (const id of new Set(ids)) perClass.set(id % d, (perClass.get(id % d) ?? 0) + 1);
+  for (const [c, owned] of perClass) {
+    if (owned === from / d) continue;
+    // A class taken in part: name its first shard taken and its first shard not taken.
+    const taken = new Set(ids);
+    let a: number | undefined;
+    let b: number | undefined;
+    for (let s = c; s < from && (a === undefined || b === undefined); s += d) {
+      if (taken.has(s)) a ??= s;
+      else b ??= s;
+    }
+    return { a: a!, b: b! };
   }
   return undefined;
 }
@@ -69,9 +79,19 @@ export function derivedShardIds(ids: readonly number[], from: number, to: number
  * can reshard, each keeping its guilds: for the refusal messages.
  */
 export function countsKeepingGuilds(owners: readonly (readonly number[])[], from: number): number[] {
+  // Whether a count qualifies depends only on its gcd with `from`: decide each gcd once.
+  const byGcd = new Map<number, boolean>();
   return all(2 * from + 1)
     .slice(from + 1)
-    .filter((to) => owners.every((ids) => !guildsSplitBy(ids, from, to)));
+    .filter((to) => {
+      const d = gcd(from, to);
+      let keeps = byGcd.get(d);
+      if (keeps === undefined) {
+        keeps = owners.every((ids) => !guildsSplitBy(ids, from, to));
+        byGcd.set(d, keeps);
+      }
+      return keeps;
+    });
 }
 
 /** The layout a start runs; throws when the stored layout cannot be derived from the configuration. */

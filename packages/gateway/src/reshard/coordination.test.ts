@@ -55,6 +55,19 @@ describe('planReshard', () => {
     expect(() => planReshard(statuses, request)).toThrow(error);
   });
 
+  it('names the first 8 counts that qualify', () => {
+    const evenOdd = [0, 1].map((p) =>
+      running(
+        `p${p}`,
+        Array.from({ length: 16 }, (_, i) => 2 * i + p),
+        32,
+      ),
+    );
+    expect(() => planReshard(evenOdd, { count: 33, recommended: 4 })).toThrow(
+      /: 34, 36, 38, 40, 42, 44, 46, 48, …$/,
+    );
+  });
+
   it('goes on after a failed reshard', () => {
     const failed = { ...two[1]!, reshard: { generation: 1, phase: 'failed' as const, error: 'x' } };
     expect(planReshard([two[0]!, failed], { count: 8, recommended: 4 }).to).toBe(8);

@@ -61,7 +61,8 @@ export function refusedCount(
   from: number,
   owners: readonly (readonly number[])[],
 ): Error | undefined {
-  const counts = () => `${countsKeepingGuilds(owners, from).join(', ')}, …`;
+  // The first few that qualify (up to twice the running count), then the multiples go on.
+  const counts = () => `${countsKeepingGuilds(owners, from).slice(0, 8).join(', ')}, …`;
   if (count <= from) {
     return new Error(`${count} shards: a reshard goes above the ${from} running (${counts()})`);
   }
@@ -108,7 +109,7 @@ export function planReshard(statuses: readonly InstanceStatus[], request: Reshar
     }
     // The first count from the wanted one up that keeps each process's guilds (a multiple always does).
     to = wanted;
-    while (refusedCount(to, from, shardsOf)) to++;
+    while (shardsOf.some((ids) => guildsSplitBy(ids, from, to))) to++;
   }
   return { from, to, generation: first.generation + 1, instances: statuses.map((s) => s.instance) };
 }
