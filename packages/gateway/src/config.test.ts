@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from '@shardwire/core';
 import { describe, expect, it } from 'vitest';
-import { gatewaySettings } from './config.js';
+import { gatewaySettings, loadGatewayConfig } from './config.js';
 import { parseShardIds } from './shardIds.js';
 
 describe('gateway config', () => {
@@ -43,6 +43,20 @@ describe('gateway config', () => {
     expect(message).toContain('SHARD_COUNT (--shards): expected auto or a positive integer, got "many"');
     expect(message).toContain('SESSION_STORE_URL (--session-store-url): expected memory: or a redis:// URL');
     expect(message).toContain('SHARD_IDS (--shard-ids): range "3-1" runs backwards');
+  });
+});
+
+describe('loadGatewayConfig', () => {
+  it('refuses SHARD_IDS without a SHARD_COUNT number (auto), and takes it with one', () => {
+    expect(() => loadGatewayConfig({ env: { DISCORD_TOKEN: 'x', SHARD_IDS: '0-3' } })).toThrow(
+      /SHARD_IDS \(--shard-ids\): needs SHARD_COUNT \(--shards\) set to the count its ids are of, not auto/,
+    );
+    expect(
+      loadGatewayConfig({ env: { DISCORD_TOKEN: 'x', SHARD_IDS: '0-3', SHARD_COUNT: '8' } }),
+    ).toMatchObject({
+      shardCount: 8,
+      shardIds: [0, 1, 2, 3],
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 /** The gateway service's settings: read once, from the environment and `shardwire gateway` flags. */
 import { cacheSettings } from '@shardwire/cache';
-import { type ConfigOf, type SettingsSpec, schemas } from '@shardwire/core';
+import { ConfigError, type ConfigOf, loadConfig, type SettingsSpec, schemas } from '@shardwire/core';
 import { z } from 'zod';
 import { parseShardIds } from './shardIds.js';
 
@@ -74,7 +74,7 @@ export const gatewaySettings = {
     env: 'SHARD_IDS',
     flag: 'shard-ids',
     schema: optionalParsed(parseShardIds),
-    doc: 'Shards this process owns, e.g. `0-7,12`, or `1-15/2` (every second shard; default all), so several processes split one bot.',
+    doc: 'Shards this process owns, e.g. `0-7,12`, or `1-15/2` (every second shard; default all), so several processes split one bot (with SHARD_COUNT set to a number).',
   },
   compression: {
     env: 'GATEWAY_COMPRESSION',
@@ -156,3 +156,19 @@ export const gatewaySettings = {
 } satisfies SettingsSpec;
 
 export type GatewayConfig = ConfigOf<typeof gatewaySettings>;
+
+/**
+ * The gateway's settings (`loadConfig`), with the checks no setting can make alone. Throws a
+ * `ConfigError`.
+ */
+export function loadGatewayConfig(sources: Parameters<typeof loadConfig>[1] = {}): GatewayConfig {
+  const config = loadConfig(gatewaySettings, sources);
+  if (config.shardIds && config.shardCount === 'auto') {
+    // Ids "of auto" change meaning when Discord's recommendation does: processes started, or one
+    // restarted, at different recommendations would leave shards to no one or run one twice.
+    throw new ConfigError([
+      'SHARD_IDS (--shard-ids): needs SHARD_COUNT (--shards) set to the count its ids are of, not auto',
+    ]);
+  }
+  return config;
+}

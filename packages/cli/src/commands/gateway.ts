@@ -1,8 +1,8 @@
 /** `shardwire gateway`: the shards of a bot, publishing every dispatch to the broker. */
 import { createBroker } from '@shardwire/broker';
 import { createCacheFromConfig } from '@shardwire/cache';
-import { createLogger, createMetricsRegistry, loadConfig, Shutdown } from '@shardwire/core';
-import { gatewaySettings, startGatewayService } from '@shardwire/gateway';
+import { createLogger, createMetricsRegistry, Shutdown } from '@shardwire/core';
+import { gatewaySettings, loadGatewayConfig, startGatewayService } from '@shardwire/gateway';
 import { RestClient } from '@shardwire/rest';
 import type { Command } from './Command.js';
 import { reshard } from './gateway/reshard.js';
@@ -23,7 +23,7 @@ const command: Command = {
   settings: gatewaySettings,
   async run({ flags, env, args }) {
     if (args[0] === 'reshard') return reshard(flags, env);
-    const config = loadConfig(gatewaySettings, { env, flags });
+    const config = loadGatewayConfig({ env, flags });
     const logger = createLogger({ name: 'gateway', level: config.logLevel });
     const registry = createMetricsRegistry('gateway');
     const shutdown = new Shutdown(logger);

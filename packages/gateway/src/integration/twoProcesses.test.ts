@@ -36,6 +36,7 @@ describe.skipIf(!redisUrl)('two gateway processes sharing a bot', () => {
         rest: fakeRest(gateway.url, { shards: 16, maxConcurrency }),
         broker: new FakeBroker().asBroker(),
         cache: new FakeCache().asCache(),
+        shardCount: 16,
         shardIds: Array.from({ length: 8 }, (_, i) => half * 8 + i),
         consumeCommands: false,
         identifyThrottler: (limit) => new RedisIdentifyThrottler({ redis, keyPrefix, limit, intervalMs }),

@@ -62,7 +62,10 @@ export interface ShardManagerOptions {
   ) => IdentifyThrottler;
   /** A number, or `auto` for Discord's recommendation. Default `auto`. */
   shardCount?: number | 'auto';
-  /** The shard ids this process owns. Default: all of them. */
+  /**
+   * The shard ids this process owns, of `shardCount` (which must then be a number: ids "of auto"
+   * would change meaning with Discord's recommendation). Default: all of them.
+   */
   shardIds?: readonly number[];
   /** Overrides the URL `/gateway/bot` returns. */
   gatewayUrl?: string;

@@ -84,7 +84,6 @@ describe('chooseLayout', () => {
     // After a reshard 4 -> 8, the configured 4 starts the stored 8.
     [4, 9, undefined, 8, 8, [0, 1, 2, 3, 4, 5, 6, 7], undefined],
     [4, 9, [2, 3], 8, 8, [2, 3, 6, 7], undefined],
-    ['auto', 4, [0, 1], 8, 8, [0, 1, 4, 5], undefined],
     // One process owning every shard starts any stored count.
     [4, 9, undefined, 5, 5, [0, 1, 2, 3, 4], undefined],
     ['auto', 9, undefined, 5, 5, [0, 1, 2, 3, 4], undefined],
@@ -117,9 +116,23 @@ describe('chooseLayout', () => {
     ).toThrow(
       /layout of 6 shards .* SHARD_COUNT=4 with SHARD_IDS cannot derive .* modulo gcd\(4, 6\)\): set SHARD_COUNT to 6 or a divisor/,
     );
-    expect(() =>
-      chooseLayout({ configured: 'auto', recommended: 8, shardIds: [0], stored: stored(6) }),
-    ).toThrow(/SHARD_COUNT=auto \(Discord recommends 8\) with SHARD_IDS cannot derive/);
+  });
+
+  it('refuses SHARD_IDS with SHARD_COUNT=auto, whose count moves with the recommendation', () => {
+    // After a reshard 8 -> 16 and Discord recommending 16, ids 0-3 "of auto" would be 0-3 of 16,
+    // leaving shards 8-15 to no process.
+    for (const storedCount of [undefined, 16]) {
+      expect(() =>
+        chooseLayout({
+          configured: 'auto',
+          recommended: 16,
+          shardIds: [0, 1, 2, 3],
+          ...(storedCount ? { stored: stored(storedCount) } : {}),
+        }),
+      ).toThrow(
+        /SHARD_IDS needs SHARD_COUNT set to the count its ids are of, not auto \(Discord recommends 16 now\)/,
+      );
+    }
   });
 
   it('checks SHARD_IDS against the configured count', () => {

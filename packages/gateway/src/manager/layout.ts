@@ -18,7 +18,7 @@ export interface LayoutInput {
   configured: number | 'auto';
   /** Discord's recommendation (`GET /gateway/bot`). */
   recommended: number;
-  /** `SHARD_IDS`: ids of the configured count (of the recommendation with `auto`). */
+  /** `SHARD_IDS`: ids of the configured count (refused with `auto`). */
   shardIds?: readonly number[];
   stored?: ShardLayout;
 }
@@ -96,6 +96,13 @@ export function countsKeepingGuilds(owners: readonly (readonly number[])[], from
 
 /** The layout a start runs; throws when the stored layout cannot be derived from the configuration. */
 export function chooseLayout({ configured, recommended, shardIds, stored }: LayoutInput): LayoutChoice {
+  if (shardIds && configured === 'auto') {
+    // Ids of whatever count Discord recommends when a process starts: processes started (or one
+    // restarted) at different recommendations would leave shards to no one, or run one twice.
+    throw new Error(
+      `SHARD_IDS needs SHARD_COUNT set to the count its ids are of, not auto (Discord recommends ${recommended} now)`,
+    );
+  }
   const base = configured === 'auto' ? recommended : configured;
   for (const id of shardIds ?? []) {
     if (!Number.isInteger(id) || id < 0 || id >= base) {
