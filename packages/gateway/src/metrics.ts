@@ -14,6 +14,7 @@ export class GatewayMetrics {
   readonly publishLatency: Histogram;
   readonly inFlight: Gauge;
   readonly spoolBytes: Gauge;
+  readonly splitLayoutOk: Gauge;
   /** Each manager adds a source of `[shard, bytes]` for the spool depth gauge. */
   readonly spoolSources = new Set<() => [number, number][]>();
   /** Each manager adds a source of its envelopes in flight (pushed to a pipeline, not yet safe). */
@@ -83,6 +84,12 @@ export class GatewayMetrics {
           for (const [shard, bytes] of source()) this.set({ shard: String(shard) }, bytes);
       },
     });
+    this.splitLayoutOk = new Gauge(
+      config(
+        'split_layout_ok',
+        "With SHARD_IDS: 1 when the bot's processes run one layout and each shard once, 0 when not (at the last check)",
+      ),
+    );
     this.publishLatency = new Histogram({
       ...config('publish_confirm_ms', 'Time from publish to broker confirm'),
       buckets: [0.1, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000],

@@ -25,7 +25,14 @@ import { MemoryIdentifyThrottler } from '../identify/MemoryIdentifyThrottler.js'
 import { GatewayMetrics } from '../metrics.js';
 import { ShardPipeline } from '../publish/ShardPipeline.js';
 import { DiskSpool } from '../publish/spool/DiskSpool.js';
-import { refusedCount, reshardSubject } from '../reshard/coordination.js';
+import {
+  anyResharding,
+  type InstanceStatus,
+  type ReshardMessage,
+  refusedCount,
+  reshardSubject,
+  splitProblem,
+} from '../reshard/coordination.js';
 import { ReshardMetrics } from '../reshard/metrics.js';
 import { DEFAULT_PARTITIONS } from '../reshard/partition.js';
 import { Checkpoint } from '../sessionStore/Checkpoint.js';
@@ -113,6 +120,12 @@ export interface ShardManagerOptions {
    * loaded with the new layout already stored, switches. Default 30,000 ms.
    */
   reshardCoordinatorTimeoutMs?: number;
+  /**
+   * With `shardIds`: every this many ms, ask the bot's processes what they run and log an error when
+   * they disagree on the layout or leave a shard to no process, or to two (`split_layout_ok` 0).
+   * Default 60,000; 0 turns it off.
+   */
+  splitCheckIntervalMs?: number;
 }
 
 export interface ShardManagerEvents {
@@ -168,6 +181,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
   /** A reshard this process coordinates. */
   #coordinating: Promise<ReshardResult> | undefined;
   #reshardTimer: NodeJS.Timeout | undefined;
+  #splitCheckTimer: NodeJS.Timeout | undefined;
 
   constructor(options: ShardManagerOptions) {
     super();
@@ -301,6 +315,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
         },
       );
       await this.#participant.start();
+      this.#startSplitCheck();
     }
     this.#startReshardTimer();
   }
@@ -350,6 +365,40 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
     if (interval <= 0 || (this.#options.shardIds && !this.#owned.has(0))) return;
     this.#reshardTimer = setInterval(() => void this.#checkRecommendation(), interval);
     this.#reshardTimer.unref();
+  }
+
+  #startSplitCheck(): void {
+    const interval = this.#options.splitCheckIntervalMs ?? 60_000;
+    if (interval <= 0) return;
+    this.#splitCheckTimer = setInterval(() => void this.#checkSplit(), interval);
+    this.#splitCheckTimer.unref();
+  }
+
+  /** Every process of a split bot runs one layout and every shard of it runs somewhere, once. */
+  async #checkSplit(): Promise<void> {
+    if (this.resharding || this.#stopped) return;
+    const statuses = await this.#options.broker
+      .broadcast<ReshardMessage, InstanceStatus>(
+        reshardSubject(this.#botId),
+        { type: 'status' },
+        {
+          timeoutMs: 1_000,
+        },
+      )
+      .catch((err: unknown) => {
+        this.#options.logger?.warn({ err }, 'could not ask the other gateway processes what they run');
+        return undefined;
+      });
+    // A reshard changes the layout under way: judge it once it is done.
+    if (!statuses || this.#stopped || anyResharding(statuses)) return;
+    const problem = splitProblem(statuses);
+    this.metrics.splitLayoutOk.set(problem ? 0 : 1);
+    if (problem) {
+      this.#options.logger?.error(
+        { processes: statuses.length, shardCount: this.#shardCount },
+        `the processes splitting this bot do not run its shards once each: ${problem}`,
+      );
+    }
   }
 
   /** The timer's check: reshard when Discord recommends more shards than run. */
@@ -409,6 +458,7 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#reshardTimer);
+    clearInterval(this.#splitCheckTimer);
     await this.#participant?.close();
     await this.#resharder.abort();
     const owned = [...this.#owned.values()];

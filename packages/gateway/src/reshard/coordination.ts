@@ -76,26 +76,42 @@ export function refusedCount(
   return undefined;
 }
 
-export function planReshard(statuses: readonly InstanceStatus[], request: ReshardRequest): ReshardPlan {
-  if (statuses.length === 0) throw new Error('no gateway process of this bot answered');
+/** True when a process reports a reshard in progress (its layout is about to change). */
+export const anyResharding = (statuses: readonly InstanceStatus[]) =>
+  statuses.some((s) => active.has(s.reshard?.phase));
+
+/**
+ * What is wrong with the layout the processes of a split bot run, from their statuses: they must
+ * agree on the shard count and generation and together run every shard once (a shard no process
+ * runs is a shard whose guilds' events nobody receives). Undefined when nothing is.
+ */
+export function splitProblem(statuses: readonly InstanceStatus[]): string | undefined {
+  if (statuses.length === 0) return 'no gateway process of this bot answered';
   const [first] = statuses as [InstanceStatus];
   const from = first.shardCount;
   const disagree = statuses.filter((s) => s.shardCount !== from || s.generation !== first.generation);
   if (disagree.length > 0) {
     const seen = statuses.map((s) => `${s.shardCount} shards (generation ${s.generation})`);
-    throw new Error(`the gateway processes run different layouts: ${[...new Set(seen)].join(', ')}`);
+    return `the gateway processes run different layouts: ${[...new Set(seen)].join(', ')}`;
   }
-  if (statuses.some((s) => active.has(s.reshard?.phase))) throw new Error('a reshard is already under way');
   const owners = new Map<number, number>();
   for (const s of statuses) for (const id of s.shards) owners.set(id, (owners.get(id) ?? 0) + 1);
+  const problems: string[] = [];
   const twice = [...owners].filter(([, n]) => n > 1).map(([id]) => id);
-  if (twice.length > 0) throw new Error(`shards ${twice.join(', ')} are run by more than one process`);
+  if (twice.length > 0) problems.push(`shards ${twice.join(', ')} are run by more than one process`);
   const missing = Array.from({ length: from }, (_, i) => i).filter((id) => !owners.has(id));
   if (missing.length > 0) {
-    throw new Error(
-      `no running process answered for shards ${missing.join(', ')} of ${from}: every process must be up to reshard`,
-    );
+    problems.push(`no running process answered for shards ${missing.join(', ')} of ${from}`);
   }
+  return problems.length > 0 ? problems.join('; ') : undefined;
+}
+
+export function planReshard(statuses: readonly InstanceStatus[], request: ReshardRequest): ReshardPlan {
+  if (anyResharding(statuses)) throw new Error('a reshard is already under way');
+  const problem = splitProblem(statuses);
+  if (problem) throw new Error(`${problem}: every process must be up, running its own shards, to reshard`);
+  const [first] = statuses as [InstanceStatus];
+  const from = first.shardCount;
   const shardsOf = statuses.map((s) => s.shards);
   let to: number;
   if (request.count !== undefined) {
