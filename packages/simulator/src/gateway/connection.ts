@@ -131,7 +131,11 @@ export class GatewayConnection implements SessionTransport {
       (data) => {
         if (this.#open && this.ws.readyState === this.ws.OPEN) this.ws.send(data);
       },
-      (err: unknown) => this.options.logger.warn({ err }, 'gateway encode failed'),
+      // A connection that closed drops what it had still to encode (its deflater is closed): only an
+      // encode failing on an open connection is worth a warning.
+      (err: unknown) => {
+        if (this.#open) this.options.logger.warn({ err }, 'gateway encode failed');
+      },
     );
   }
 

@@ -1,8 +1,9 @@
 /** What reaches which session: shards, intents, MESSAGE_CONTENT, runtime guilds, zlib-stream and zstd-stream framing.
  * Sessions log in back to back, so the session start limit is off here (tested in sessionStart.test.ts). */
 
+import { Writable } from 'node:stream';
 import { constants, inflateSync } from 'node:zlib';
-import { shardIdOf } from '@shardwire/core';
+import { createLogger, shardIdOf } from '@shardwire/core';
 import { Decompress } from 'fzstd';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -133,6 +134,29 @@ describe('gateway dispatch', () => {
     for (const frame of frames) expect(frame.subarray(-4)).toEqual(Buffer.from([0, 0, 0xff, 0xff]));
     // The frames are one stream: a later frame cannot be inflated on its own.
     expect(() => inflateSync(frames.at(-1)!, { finishFlush: constants.Z_SYNC_FLUSH })).toThrow();
+  });
+
+  it('drops what a zlib-stream connection had still to encode when it closes, without a warning', async () => {
+    const warnings: string[] = [];
+    const logger = createLogger({
+      name: 'simulator',
+      level: 'warn',
+      destination: new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          for (const line of chunk.toString().split('\n')) if (line) warnings.push(JSON.parse(line).msg);
+          done();
+        },
+      }),
+    });
+    h = await startHarness({ rateLimits: false, guilds: 300, logger });
+    const client = await h.connect({ query: '?v=10&encoding=json&compress=zlib-stream', zlib: true });
+    client.identify(h.sim.defaultBot.token);
+    // Cut off once READY is in: most of the 300 GUILD_CREATEs are still queued for the deflater.
+    await client.until(() => client.dispatches('READY').length === 1);
+    client.ws.terminate();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(client.dispatches('GUILD_CREATE').length).toBeLessThan(300);
+    expect(warnings).toEqual([]);
   });
 
   it('frames zstd-stream: every message a zstd frame that a streaming decoder (fzstd) yields at once', async () => {
