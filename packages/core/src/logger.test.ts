@@ -1,26 +1,14 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, redactSecrets } from './logger.js';
+import { recordingLogger, redactSecrets } from './logger.js';
 
 const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GAbCdE.abcdefghijklmnopqrstuvwxyz012345';
 
-function capture() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ name: 'test', destination }) };
-}
-
 describe('logger', () => {
   it('redacts secret fields, tokens in messages and in errors', () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = recordingLogger('test', 'info');
     logger.info({ token, headers: { authorization: `Bot ${token}` } }, `connecting with ${token}`);
     logger.error({ err: new Error(`401 for Bot ${token}`) }, 'failed');
-    const out = lines.join('');
+    const out = JSON.stringify(lines);
     expect(out).not.toContain(token);
     expect(out).not.toContain('GAbCdE');
     expect(out).toContain('[redacted]');
@@ -28,5 +16,15 @@ describe('logger', () => {
 
   it('scrubs authorization schemes in free text', () => {
     expect(redactSecrets('Authorization: Bearer abc.def')).toBe('Authorization: Bearer [redacted]');
+  });
+});
+
+describe('recordingLogger', () => {
+  it('keeps each line at or above its level, parsed and redacted', () => {
+    const { logger, lines, messages } = recordingLogger('test', 'warn');
+    logger.info('not kept');
+    logger.warn({ token: 'secret-value' }, 'kept');
+    expect(messages()).toEqual(['kept']);
+    expect(lines[0]).toMatchObject({ name: 'test', token: '[redacted]' });
   });
 });

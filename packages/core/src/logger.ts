@@ -1,4 +1,6 @@
 /** Structured logging (pino) that never writes a token, secret or cookie. */
+
+import { Writable } from 'node:stream';
 import { type Logger, type LoggerOptions, pino } from 'pino';
 
 export type { Logger } from 'pino';
@@ -64,4 +66,26 @@ export function createLogger(config: LoggerConfig): Logger {
     },
   };
   return config.destination ? pino(options, config.destination as pino.DestinationStream) : pino(options);
+}
+
+/**
+ * A logger that keeps each line it writes, parsed, in `lines` (redacted as any other): for tests
+ * that check what a service logged, and for tools that read a log in memory.
+ */
+export function recordingLogger(
+  name: string,
+  level: LoggerOptions['level'] = 'warn',
+): { logger: Logger; lines: Record<string, unknown>[]; messages: () => string[] } {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({
+    name,
+    level,
+    destination: new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line));
+        done();
+      },
+    }),
+  });
+  return { logger, lines, messages: () => lines.map((line) => String(line.msg)) };
 }

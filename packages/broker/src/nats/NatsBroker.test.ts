@@ -1,5 +1,4 @@
-import { Writable } from 'node:stream';
-import { createLogger, Registry } from '@shardwire/core';
+import { Registry, recordingLogger } from '@shardwire/core';
 import { connect } from 'nats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBrokerContract } from '../testing/contract.js';
@@ -37,16 +36,11 @@ describe.skipIf(!url)('NatsBroker message age', () => {
   afterAll(() => cleanup(prefix));
 
   it('reports the oldest waiting message, warns near maxAgeMs and expires it, with no consumer online', async () => {
-    const lines: { msg: string; group?: string }[] = [];
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(JSON.parse(String(chunk)));
-        done();
-      },
-    });
+    const recorded = recordingLogger('test', 'info');
+    const lines = recorded.lines as { msg: string; group?: string }[];
     const registry = new Registry();
     const broker = await NatsBroker.connect(`${url}?prefix=${prefix}`, {
-      logger: createLogger({ name: 'test', destination }),
+      logger: recorded.logger,
       registry,
     });
     try {

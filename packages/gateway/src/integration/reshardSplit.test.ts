@@ -5,9 +5,8 @@
  * once, some shard publishes at every moment, and the identifies stay within the bucket limit.
  */
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { Broker } from '@shardwire/broker';
-import { createLogger } from '@shardwire/core';
+import { recordingLogger } from '@shardwire/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RedisIdentifyThrottler } from '../identify/RedisIdentifyThrottler.js';
 import { ShardManager, type ShardManagerOptions } from '../manager/ShardManager.js';
@@ -201,43 +200,29 @@ describe.skipIf(!redisUrl)('resharding a bot split over two processes', () => {
   }, 60_000);
 
   it('checks that the processes run every shard once: two both on 0-3 of 8 log it, a sound split does not', async () => {
-    const errors: string[][] = [[], []];
-    const logged = (half: number) =>
-      createLogger({
-        name: 'gateway',
-        level: 'error',
-        destination: new Writable({
-          write(chunk: Buffer, _encoding, done) {
-            for (const line of chunk.toString().split('\n'))
-              if (line) errors[half]!.push(JSON.parse(line).msg);
-            done();
-          },
-        }),
-      });
+    const recorders = [0, 1].map(() => recordingLogger('gateway', 'error'));
+    const errors = () => recorders.flatMap((r) => r.messages());
     const layoutOk = async (manager: ShardManager) =>
       (await manager.metrics.splitLayoutOk.get()).values[0]?.value;
     const wrong = await splitBot(16, {
       shardIds: () => [0, 1, 2, 3],
-      perProcess: (half) => ({ logger: logged(half), splitCheckIntervalMs: 200 }),
+      perProcess: (half) => ({ logger: recorders[half]!.logger, splitCheckIntervalMs: 200 }),
     });
-    await vi.waitFor(() => expect(errors[0]!.length + errors[1]!.length).toBeGreaterThan(1), {
-      timeout: 5_000,
-    });
-    expect(errors.flat()).toContain(
+    await vi.waitFor(() => expect(errors().length).toBeGreaterThan(1), { timeout: 5_000 });
+    expect(errors()).toContain(
       'the processes splitting this bot do not run its shards once each: shards 0, 1, 2, 3 are run by more than one process; no running process answered for shards 4, 5, 6, 7 of 8',
     );
     expect(await Promise.all(wrong.managers.map(layoutOk))).toEqual([0, 0]);
 
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    errors[0] = [];
-    errors[1] = [];
+    for (const recorder of recorders) recorder.lines.length = 0;
     const sound = await splitBot(16, {
-      perProcess: (half) => ({ logger: logged(half), splitCheckIntervalMs: 200 }),
+      perProcess: (half) => ({ logger: recorders[half]!.logger, splitCheckIntervalMs: 200 }),
     });
     await vi.waitFor(async () => expect(await Promise.all(sound.managers.map(layoutOk))).toEqual([1, 1]), {
       timeout: 5_000,
     });
-    expect(errors.flat()).toEqual([]);
+    expect(errors()).toEqual([]);
   }, 30_000);
 
   it("refuses a count that would mix the processes' guilds, and a reshard another process already runs", async () => {

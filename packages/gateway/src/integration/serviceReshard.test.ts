@@ -1,6 +1,5 @@
 /** The gateway service resharding on demand (`POST /reshard`) and on close 4011, against the simulator. */
-import { Writable } from 'node:stream';
-import { createLogger, type Envelope, loadConfig, Registry } from '@shardwire/core';
+import { type Envelope, loadConfig, Registry, recordingLogger } from '@shardwire/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { gatewaySettings } from '../config.js';
 import { ShardManager } from '../manager/ShardManager.js';
@@ -33,17 +32,7 @@ async function start(guilds: number, shards: number, env: Record<string, string>
       ...env,
     },
   });
-  const warnings: string[] = [];
-  const logger = createLogger({
-    name: 'gateway',
-    level: 'warn',
-    destination: new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n')) if (line) warnings.push(JSON.parse(line).msg);
-        done();
-      },
-    }),
-  });
+  const { logger, messages: warnings } = recordingLogger('gateway');
   const service = await startGatewayService(config, {
     broker,
     cache,
@@ -79,7 +68,7 @@ describe('gateway service resharding', () => {
   it('with SHARD_IDS, warns about the settings that stay in this process (memory:)', async () => {
     const { service, warnings } = await start(4, 2, { SHARD_IDS: '0-1', IDENTIFY_URL: 'memory:' });
     await service.manager.waitUntilReady();
-    expect(warnings).toContain(
+    expect(warnings()).toContain(
       'SHARD_IDS is set but IDENTIFY_URL, SESSION_STORE_URL, BROKER_URL stay in this process (memory:): other processes of the bot cannot share them',
     );
   }, 30_000);

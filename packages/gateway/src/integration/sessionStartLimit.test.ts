@@ -1,6 +1,5 @@
 /** `session_start_limit.remaining` at 0 against the simulator: the gateway waits, says why, then identifies. */
-import { Writable } from 'node:stream';
-import { createLogger } from '@shardwire/core';
+import { recordingLogger } from '@shardwire/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShardManager } from '../manager/ShardManager.js';
 import { stats } from '../testing/sim.js';
@@ -44,17 +43,8 @@ describe('session start limit used up, against the simulator', () => {
     expect(limit.reset_after).toBeGreaterThan(0);
 
     // A second one (its own session store: nothing to RESUME) must IDENTIFY.
-    const lines: { msg: string; waitMs?: number }[] = [];
-    const logger = createLogger({
-      name: 'gateway',
-      level: 'warn',
-      destination: new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line));
-          done();
-        },
-      }),
-    });
+    const { logger, lines: logged } = recordingLogger('gateway');
+    const lines = logged as { msg: string; waitMs?: number }[];
     const second = new ShardManager({ ...options, logger });
     cleanups.push(() => second.stop());
     await second.start();

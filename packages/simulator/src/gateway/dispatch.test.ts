@@ -1,9 +1,8 @@
 /** What reaches which session: shards, intents, MESSAGE_CONTENT, runtime guilds, zlib-stream and zstd-stream framing.
  * Sessions log in back to back, so the session start limit is off here (tested in sessionStart.test.ts). */
 
-import { Writable } from 'node:stream';
 import { constants, inflateSync } from 'node:zlib';
-import { createLogger, shardIdOf } from '@shardwire/core';
+import { recordingLogger, shardIdOf } from '@shardwire/core';
 import { Decompress } from 'fzstd';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -137,17 +136,7 @@ describe('gateway dispatch', () => {
   });
 
   it('drops what a zlib-stream connection had still to encode when it closes, without a warning', async () => {
-    const warnings: string[] = [];
-    const logger = createLogger({
-      name: 'simulator',
-      level: 'warn',
-      destination: new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          for (const line of chunk.toString().split('\n')) if (line) warnings.push(JSON.parse(line).msg);
-          done();
-        },
-      }),
-    });
+    const { logger, messages } = recordingLogger('simulator');
     h = await startHarness({ rateLimits: false, guilds: 300, logger });
     const client = await h.connect({ query: '?v=10&encoding=json&compress=zlib-stream', zlib: true });
     client.identify(h.sim.defaultBot.token);
@@ -156,7 +145,7 @@ describe('gateway dispatch', () => {
     client.ws.terminate();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(client.dispatches('GUILD_CREATE').length).toBeLessThan(300);
-    expect(warnings).toEqual([]);
+    expect(messages()).toEqual([]);
   });
 
   it('frames zstd-stream: every message a zstd frame that a streaming decoder (fzstd) yields at once', async () => {
