@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RedisIdentifyThrottler } from '../identify/RedisIdentifyThrottler.js';
 import { ShardManager, type ShardManagerOptions } from '../manager/ShardManager.js';
 import { MemorySessionStore } from '../sessionStore/MemorySessionStore.js';
+import type { SessionStore } from '../sessionStore/SessionStore.js';
 import { testRedis } from '../testing/redis.js';
 import { expectReshardedLoad, startMessageLoad } from '../testing/reshardLoad.js';
 import { stats } from '../testing/sim.js';
@@ -29,7 +30,10 @@ interface SplitOptions {
   waitReady?: boolean;
   reshardIntervalMs?: number;
   /** Options of the process owning the first half (0) or the second (1). */
-  perProcess?: (half: number, shared: { broker: Broker }) => Partial<ShardManagerOptions>;
+  perProcess?: (
+    half: number,
+    shared: { broker: Broker; sessionStore: SessionStore },
+  ) => Partial<ShardManagerOptions>;
 }
 
 /** `broker`, except that its responders hear nothing more once a reshard's `switch` arrived. */
@@ -45,6 +49,22 @@ function deafFromSwitchOn(broker: Broker): Broker {
             if (deaf) throw new Error('cut off');
             return handler(message);
           });
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** `store`, its layout writes delayed by `ms` (a slow or stuck session store at the switch). */
+function withSlowLayoutWrites(store: SessionStore, ms: number): SessionStore {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'saveLayout') {
+        return async (...args: Parameters<SessionStore['saveLayout']>) => {
+          await new Promise((resolve) => setTimeout(resolve, ms));
+          return target.saveLayout(...args);
+        };
       }
       const value = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
@@ -78,7 +98,7 @@ async function splitBot(
       // The simulator's identify window is scaled to 50 ms; the shared buckets keep 150 ms, the margin
       // covering the time from a bucket's grant to the IDENTIFY's arrival on a busy machine.
       identifyThrottler: (limit) => new RedisIdentifyThrottler({ redis, keyPrefix, limit, intervalMs: 150 }),
-      ...perProcess?.(half, managerOptions),
+      ...perProcess?.(half, { ...managerOptions, sessionStore }),
     });
     cleanups.push(() => manager.stop());
     return manager;
@@ -168,6 +188,42 @@ describe.skipIf(!redisUrl)('resharding a bot split over two processes', () => {
     expect(phases).toEqual([
       ['started', 'switched', 'done'],
       ['started', 'switched', 'done'],
+    ]);
+    await expectSplitResharded(bot, loadStart, 16, [
+      [0, 1, 2, 3, 8, 9, 10, 11],
+      [4, 5, 6, 7, 12, 13, 14, 15],
+    ]);
+  }, 90_000);
+
+  it('a process that gave up its part follows alone when the layout is stored late: both end on 16', async () => {
+    // The coordinator (a) writes the layout 8 s after the switch went out; b, deaf from 'switch'
+    // on, gives up its part after 3 s of silence, then finds the layout on a later look and
+    // reshards its own shards alone (identifying them anew).
+    const bot = await splitBot(96, {
+      perProcess: (half, { broker, sessionStore }) =>
+        half === 0
+          ? { sessionStore: withSlowLayoutWrites(sessionStore, 8_000) }
+          : { broker: deafFromSwitchOn(broker), reshardCoordinatorTimeoutMs: 3_000 },
+    });
+    const { sim, received, managers } = bot;
+    const [a, b] = managers;
+    const phases = managers.map(() => [] as string[]);
+    for (const [i, m] of managers.entries()) m.on('reshard', (phase) => phases[i]!.push(phase));
+    const bFollowed = new Promise<void>((resolve) =>
+      b.on('reshard', (phase) => phase === 'done' && resolve()),
+    );
+
+    const loadStart = await startMessageLoad(sim, received, { eventsPerSecond: 400, seconds: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await expect(a.reshard(16)).rejects.toThrow(/reshard incomplete after the switch/);
+    await Promise.race([
+      bFollowed,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('b did not follow in 30 s')), 30_000)),
+    ]);
+    // b: its part failed, then its own reshard.
+    expect(phases).toEqual([
+      ['started', 'switched', 'done'],
+      ['started', 'failed', 'started', 'switched', 'done'],
     ]);
     await expectSplitResharded(bot, loadStart, 16, [
       [0, 1, 2, 3, 8, 9, 10, 11],

@@ -16,14 +16,18 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-/** A participant whose host runs 4 of 8 shards; `loads`: its part reaches the barrier. */
-async function participant(stored: ShardLayout | undefined, loads = true) {
+/**
+ * A participant whose host runs 4 of 8 shards; `stored`: the layout each read of the store finds
+ * (the last one again once they run out); `loads`: its part reaches the barrier.
+ */
+async function participant(stored: (ShardLayout | undefined)[], loads = true) {
   const broker = new MemoryBroker();
   const clock = new ManualClock();
-  const part = { switched: false, abortedWith: undefined as Error | undefined };
+  const part = { switched: false, abortedWith: undefined as Error | undefined, parts: 0 };
   const host = {
     status: () => ({ shardCount: 8, generation: 0, shards: [0, 1, 2, 3] }),
     reshard: (to: number, beforeSwitch: (signal: AbortSignal) => Promise<void>) => {
+      part.parts++;
       const controller = new AbortController();
       host.abort = (reason: Error) => {
         part.abortedWith = reason;
@@ -40,7 +44,7 @@ async function participant(stored: ShardLayout | undefined, loads = true) {
       });
     },
     abort: (_reason: Error) => {},
-    storedLayout: async () => stored,
+    storedLayout: async () => (stored.length > 1 ? stored.shift() : stored[0]),
   };
   const participant = new ReshardParticipant(broker, subject, host, {
     instance: 'p1',
@@ -67,8 +71,9 @@ async function participant(stored: ShardLayout | undefined, loads = true) {
     });
     return status?.reshard?.phase;
   };
-  const settled = async () => {
-    for (let i = 0; i < 100 && ['loading', 'loaded'].includes((await phase()) ?? ''); i++) {
+  /** The phase once it is none of `passing` (or after 2 s). */
+  const settled = async (passing = ['loading', 'loaded']) => {
+    for (let i = 0; i < 100 && passing.includes((await phase()) ?? ''); i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return phase();
@@ -78,22 +83,36 @@ async function participant(stored: ShardLayout | undefined, loads = true) {
 
 describe('a reshard part whose coordinator went silent', () => {
   it('switches when it is loaded and the new layout is stored: the others switched', async () => {
-    const { part, settled } = await participant({ shardCount: 16, generation: 1 });
+    const { part, settled } = await participant([{ shardCount: 16, generation: 1 }]);
     expect(await settled()).toBe('done');
-    expect(part).toEqual({ switched: true, abortedWith: undefined });
+    expect(part).toEqual({ switched: true, abortedWith: undefined, parts: 1 });
   });
 
   it('fails when the stored layout is still the old one (the coordinator stopped before the switch)', async () => {
-    const { part, settled } = await participant({ shardCount: 8, generation: 0 });
+    const { part, settled } = await participant([{ shardCount: 8, generation: 0 }]);
     expect(await settled()).toBe('failed');
-    expect(part.switched).toBe(false);
+    // The second look at the store, after another 50 ms, finds the old layout too: it stays failed.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await settled()).toBe('failed');
+    expect(part).toMatchObject({ switched: false, parts: 1 });
     expect(part.abortedWith?.message).toMatch(/no word from the coordinating process for 50 ms/);
   });
 
-  it('fails when no layout is stored, and when it is still loading whatever the store says', async () => {
-    const none = await participant(undefined);
+  it('fails, then follows alone when the layout is stored after it gave up (the others switched late)', async () => {
+    const { part, settled } = await participant([
+      { shardCount: 8, generation: 0 },
+      { shardCount: 16, generation: 1 },
+    ]);
+    expect(await settled()).toBe('failed');
+    // Its own reshard to the stored 16, without a barrier: a second part, which completes.
+    expect(await settled(['failed', 'switching'])).toBe('done');
+    expect(part).toMatchObject({ switched: true, parts: 2 });
+  });
+
+  it('fails when no layout is stored, and when it is still loading', async () => {
+    const none = await participant([undefined]);
     expect(await none.settled()).toBe('failed');
-    const loading = await participant({ shardCount: 16, generation: 1 }, false);
+    const loading = await participant([{ shardCount: 8, generation: 0 }], false);
     expect(await loading.settled()).toBe('failed');
     expect(loading.part.abortedWith?.message).toMatch(/no word from the coordinating process/);
   });

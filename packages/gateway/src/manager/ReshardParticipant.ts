@@ -47,10 +47,14 @@ export interface ParticipantOptions {
   logger?: Logger;
 }
 
+/** How many times a part given up looks again at the stored layout (one coordinator timeout apart). */
+const FOLLOW_LOOKS = 10;
+
 export class ReshardParticipant {
   #part: Part | undefined;
   #subscription: Subscription | undefined;
   #watchdog: NodeJS.Timeout | undefined;
+  #followTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly broker: Broker,
@@ -68,6 +72,7 @@ export class ReshardParticipant {
 
   async close(): Promise<void> {
     clearInterval(this.#watchdog);
+    clearTimeout(this.#followTimer);
     await this.#subscription?.close();
   }
 
@@ -143,16 +148,7 @@ export class ReshardParticipant {
         signal.addEventListener('abort', () => reject(signal.reason), { once: true });
       });
     };
-    this.host.reshard(to, barrier).then(
-      (result) => {
-        part.phase = 'done';
-        part.result = result;
-      },
-      (err: unknown) => {
-        part.phase = 'failed';
-        part.error = (err as Error).message;
-      },
-    );
+    this.#settle(part, this.host.reshard(to, barrier));
     this.#watch(part);
     return { instance, ok: true };
   }
@@ -207,5 +203,55 @@ export class ReshardParticipant {
     }
     logger?.error(fields, 'reshard: the coordinating process went silent');
     this.host.abort(new Error(`no word from the coordinating process for ${limit} ms`));
+    this.#followLater(part, limit, FOLLOW_LOOKS);
+  }
+
+  #followLater(part: Part, limit: number, looks: number): void {
+    clearTimeout(this.#followTimer);
+    this.#followTimer = setTimeout(() => void this.#follow(part, limit, looks), limit);
+    this.#followTimer.unref();
+  }
+
+  /**
+   * A part given up for silence while the others still switched (the coordinator ordered it late,
+   * or this process missed it and could not read the layout then): the stored layout is looked at
+   * again, `looks` times, one timeout apart; once it says this reshard happened, this process
+   * reshards its own shards to it alone (identifying them anew; its old set publishes until then),
+   * so the bot does not stay on two layouts until this process restarts.
+   */
+  async #follow(given: Part, limit: number, looks: number): Promise<void> {
+    if (this.#part !== given) return;
+    const layout = await this.host.storedLayout().catch(() => undefined);
+    if (this.#part !== given || this.host.status().generation !== given.generation - 1) return;
+    const stored = layout?.generation === given.generation && layout.shardCount === given.to;
+    // Not stored yet, or the part given up not yet closed: look again later.
+    if (!stored || given.phase !== 'failed') {
+      if (looks > 1) this.#followLater(given, limit, looks - 1);
+      return;
+    }
+    this.options.logger?.warn(
+      { generation: given.generation, to: given.to },
+      'reshard: the others switched after this process gave up its part: resharding its own shards to the stored layout alone',
+    );
+    const { coordinator, generation, to } = given;
+    const part: Part = { coordinator, generation, to, phase: 'switching', heardAt: this.options.clock.now() };
+    this.#part = part;
+    this.#settle(
+      part,
+      this.host.reshard(given.to, async () => {}),
+    );
+  }
+
+  #settle(part: Part, running: Promise<ReshardResult>): void {
+    running.then(
+      (result) => {
+        part.phase = 'done';
+        part.result = result;
+      },
+      (err: unknown) => {
+        part.phase = 'failed';
+        part.error = (err as Error).message;
+      },
+    );
   }
 }
