@@ -13,6 +13,8 @@ describe('gateway config', () => {
       brokerUrl: 'memory:',
       sessionStoreUrl: 'memory:',
       port: 8082,
+      reshardCoordinatorTimeoutMs: 30_000,
+      splitCheckIntervalMs: 60_000,
     });
   });
 
@@ -24,6 +26,16 @@ describe('gateway config', () => {
     expect(config.shardCount).toBe(16);
     expect(config.shardIds).toEqual([0, 1, 2, 3, 8]);
     expect(config.presence).toEqual({ status: 'idle' });
+  });
+
+  it('reads the split-bot timings, and refuses a coordinator timeout of 0', () => {
+    const config = loadGatewayConfig({
+      env: { DISCORD_TOKEN: 'x', RESHARD_COORDINATOR_TIMEOUT_MS: '5000', SPLIT_CHECK_INTERVAL_MS: '0' },
+    });
+    expect(config).toMatchObject({ reshardCoordinatorTimeoutMs: 5_000, splitCheckIntervalMs: 0 });
+    expect(() =>
+      loadGatewayConfig({ env: { DISCORD_TOKEN: 'x', RESHARD_COORDINATOR_TIMEOUT_MS: '0' } }),
+    ).toThrow(/RESHARD_COORDINATOR_TIMEOUT_MS \(--reshard-coordinator-timeout-ms\)/);
   });
 
   it('names the variable and never echoes the token', () => {

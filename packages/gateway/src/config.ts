@@ -140,6 +140,18 @@ export const gatewaySettings = {
     schema: schemas.nonNegativeInt(5_000),
     doc: 'After a reshard switches to the new shards, how long the old ones stay open to publish what only they received.',
   },
+  reshardCoordinatorTimeoutMs: {
+    env: 'RESHARD_COORDINATOR_TIMEOUT_MS',
+    flag: 'reshard-coordinator-timeout-ms',
+    schema: schemas.positiveInt(30_000),
+    doc: "With SHARD_IDS: how long a process's part of a reshard waits on a silent coordinating process before it switches on the stored layout or gives up (and then follows a layout stored later).",
+  },
+  splitCheckIntervalMs: {
+    env: 'SPLIT_CHECK_INTERVAL_MS',
+    flag: 'split-check-interval-ms',
+    schema: schemas.nonNegativeInt(60_000),
+    doc: "With SHARD_IDS: how often to check that the bot's processes run one layout and every shard once, logging an error naming the shards run twice or by none (0: never).",
+  },
   host: {
     env: 'GATEWAY_HOST',
     flag: 'host',

@@ -71,6 +71,8 @@ export async function startGatewayService(
     partitions: config.partitions,
     reshardIntervalMs: config.reshardIntervalMs,
     reshardGraceMs: config.reshardGraceMs,
+    reshardCoordinatorTimeoutMs: config.reshardCoordinatorTimeoutMs,
+    splitCheckIntervalMs: config.splitCheckIntervalMs,
     logger,
     metrics: deps.registry,
   });
