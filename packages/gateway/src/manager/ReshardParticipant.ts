@@ -159,7 +159,8 @@ export class ReshardParticipant {
    * part asks the shared session store first: a process writes the new layout just before it
    * switches, and only on the coordinator's word, so a stored layout of this generation means the
    * others switched (or are switching), and this part switches too rather than leave the bot on
-   * two layouts. Otherwise it fails, and its old set keeps publishing.
+   * two layouts. Otherwise it fails (its old set keeps publishing) and follows a layout stored later
+   * (`#follow`).
    */
   #watch(part: Part): void {
     clearInterval(this.#watchdog);
