@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisIdentifyThrottler } from '../identify/RedisIdentifyThrottler.js';
-import { ShardManager } from '../manager/ShardManager.js';
+import { ShardManager, type ShardManagerOptions } from '../manager/ShardManager.js';
 import { FakeGateway } from '../testing/fakeGateway.js';
 import { FakeBroker, FakeCache, fakeRest } from '../testing/fakes.js';
 import { testRedis } from '../testing/redis.js';
@@ -18,8 +18,36 @@ import { startSimWorld } from '../testing/simWorld.js';
 const redisUrl = process.env.REDIS_URL;
 const token = `${Buffer.from('2000').toString('base64')}.abc.def`;
 
+type Cleanups = (() => Promise<unknown> | unknown)[];
+
+/**
+ * Two managers (own Redis connections, one identify key prefix) running shards 0-7 and 8-15 of 16
+ * on `base`'s connections, started together; resolves once both are READY.
+ */
+async function startTwoHalves(
+  base: Omit<ShardManagerOptions, 'identifyThrottler'>,
+  intervalMs: number,
+  cleanups: Cleanups,
+): Promise<void> {
+  const keyPrefix = `test:${randomUUID()}`;
+  const managers = [0, 1].map((half) => {
+    const redis = testRedis(redisUrl!, keyPrefix, cleanups);
+    const manager = new ShardManager({
+      ...base,
+      shardCount: 16,
+      shardIds: Array.from({ length: 8 }, (_, i) => half * 8 + i),
+      consumeCommands: false,
+      identifyThrottler: (limit) => new RedisIdentifyThrottler({ redis, keyPrefix, limit, intervalMs }),
+    });
+    cleanups.push(() => manager.stop());
+    return manager;
+  });
+  await Promise.all(managers.map((m) => m.start()));
+  await Promise.all(managers.map((m) => m.waitUntilReady()));
+}
+
 describe.skipIf(!redisUrl)('two gateway processes sharing a bot', () => {
-  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  const cleanups: Cleanups = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
@@ -27,25 +55,14 @@ describe.skipIf(!redisUrl)('two gateway processes sharing a bot', () => {
   async function run(maxConcurrency: number, intervalMs: number) {
     const gateway = await FakeGateway.start();
     cleanups.push(() => gateway.close());
-    const keyPrefix = `test:${randomUUID()}`;
-    const managers = [0, 1].map((half) => {
-      const redis = testRedis(redisUrl!, keyPrefix, cleanups);
-      const manager = new ShardManager({
-        token,
-        intents: 1,
-        rest: fakeRest(gateway.url, { shards: 16, maxConcurrency }),
-        broker: new FakeBroker().asBroker(),
-        cache: new FakeCache().asCache(),
-        shardCount: 16,
-        shardIds: Array.from({ length: 8 }, (_, i) => half * 8 + i),
-        consumeCommands: false,
-        identifyThrottler: (limit) => new RedisIdentifyThrottler({ redis, keyPrefix, limit, intervalMs }),
-      });
-      cleanups.push(() => manager.stop());
-      return manager;
-    });
-    await Promise.all(managers.map((m) => m.start()));
-    await Promise.all(managers.map((m) => m.waitUntilReady()));
+    const base = {
+      token,
+      intents: 1,
+      rest: fakeRest(gateway.url, { shards: 16, maxConcurrency }),
+      broker: new FakeBroker().asBroker(),
+      cache: new FakeCache().asCache(),
+    };
+    await startTwoHalves(base, intervalMs, cleanups);
     expect(gateway.identifies.map((i) => i.shard[0]).sort((x, y) => x - y)).toEqual(
       Array.from({ length: 16 }, (_, i) => i),
     );
@@ -72,7 +89,7 @@ describe.skipIf(!redisUrl)('two gateway processes sharing a bot', () => {
 });
 
 describe.skipIf(!redisUrl)('two gateway processes sharing a bot, against the simulator', () => {
-  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  const cleanups: Cleanups = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
@@ -84,22 +101,9 @@ describe.skipIf(!redisUrl)('two gateway processes sharing a bot, against the sim
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ maxConcurrency }),
     });
-    const keyPrefix = `test:${randomUUID()}`;
-    const managers = [0, 1].map((half) => {
-      const redis = testRedis(redisUrl!, keyPrefix, cleanups);
-      const manager = new ShardManager({
-        ...managerOptions,
-        shardCount: 16,
-        shardIds: Array.from({ length: 8 }, (_, i) => half * 8 + i),
-        consumeCommands: false,
-        identifyThrottler: (limit) => new RedisIdentifyThrottler({ redis, keyPrefix, limit, intervalMs }),
-      });
-      cleanups.push(() => manager.stop());
-      return manager;
-    });
     const started = Date.now();
-    await Promise.all(managers.map((m) => m.start()));
-    await Promise.all(managers.map((m) => m.waitUntilReady()));
+    const { identifyThrottler: _memory, ...base } = managerOptions;
+    await startTwoHalves(base, intervalMs, cleanups);
     const s = await stats(sim);
     expect(s.identifies).toBe(16);
     // An IDENTIFY sent into a full bucket is refused (op 9) and counted here.
