@@ -132,13 +132,39 @@ async function expectSplitResharded(
   expect((s as { refusedIdentifies?: Record<string, number> }).refusedIdentifies).toEqual({});
 }
 
+/** The reshard phases each manager goes through, in order. */
+function recordPhases(managers: readonly ShardManager[]): string[][] {
+  const phases = managers.map(() => [] as string[]);
+  for (const [i, m] of managers.entries()) m.on('reshard', (phase) => phases[i]!.push(phase));
+  return phases;
+}
+
+/**
+ * a coordinates 8 -> 16 under a 400 messages/s load of `loadSeconds` while b hears nothing from the
+ * switch on: a reports b as unfinished; resolves once b's reshard is done (30 s at most after).
+ */
+async function reshardWithDeafB({ sim, received, managers }: SplitBot, loadSeconds: number) {
+  const [a, b] = managers;
+  const phases = recordPhases(managers);
+  const bDone = new Promise<void>((resolve) => b.on('reshard', (phase) => phase === 'done' && resolve()));
+  const loadStart = await startMessageLoad(sim, received, { eventsPerSecond: 400, seconds: loadSeconds });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await expect(a.reshard(16)).rejects.toThrow(
+    /reshard incomplete after the switch: process .* stopped answering/,
+  );
+  await Promise.race([
+    bDone,
+    new Promise((_, reject) => setTimeout(() => reject(new Error('b did not finish in 30 s')), 30_000)),
+  ]);
+  return { phases, loadStart };
+}
+
 describe.skipIf(!redisUrl)('resharding a bot split over two processes', () => {
   it('4 + 4 of 8 -> 8 + 8 of 16 under load: every message once, never silent, identifies within the limit', async () => {
     const bot = await splitBot(96);
     const { sim, received, managers } = bot;
     const b = managers[1];
-    const phases = managers.map(() => [] as string[]);
-    for (const [i, m] of managers.entries()) m.on('reshard', (phase) => phases[i]!.push(phase));
+    const phases = recordPhases(managers);
 
     const loadStart = await startMessageLoad(sim, received, { eventsPerSecond: 400, seconds: 8 });
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -170,21 +196,7 @@ describe.skipIf(!redisUrl)('resharding a bot split over two processes', () => {
       perProcess: (half, { broker }) =>
         half === 1 ? { broker: deafFromSwitchOn(broker), reshardCoordinatorTimeoutMs: 3_000 } : {},
     });
-    const { sim, received, managers } = bot;
-    const [a, b] = managers;
-    const phases = managers.map(() => [] as string[]);
-    for (const [i, m] of managers.entries()) m.on('reshard', (phase) => phases[i]!.push(phase));
-    const bSettled = new Promise<void>((resolve) =>
-      b.on('reshard', (phase) => (phase === 'done' || phase === 'failed') && resolve()),
-    );
-
-    const loadStart = await startMessageLoad(sim, received, { eventsPerSecond: 400, seconds: 10 });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    // The coordinator never hears b again, so it reports b as unfinished; b switches regardless.
-    await expect(a.reshard(16)).rejects.toThrow(
-      /reshard incomplete after the switch: process .* stopped answering/,
-    );
-    await bSettled;
+    const { phases, loadStart } = await reshardWithDeafB(bot, 10);
     expect(phases).toEqual([
       ['started', 'switched', 'done'],
       ['started', 'switched', 'done'],
@@ -205,21 +217,7 @@ describe.skipIf(!redisUrl)('resharding a bot split over two processes', () => {
           ? { sessionStore: withSlowLayoutWrites(sessionStore, 8_000) }
           : { broker: deafFromSwitchOn(broker), reshardCoordinatorTimeoutMs: 3_000 },
     });
-    const { sim, received, managers } = bot;
-    const [a, b] = managers;
-    const phases = managers.map(() => [] as string[]);
-    for (const [i, m] of managers.entries()) m.on('reshard', (phase) => phases[i]!.push(phase));
-    const bFollowed = new Promise<void>((resolve) =>
-      b.on('reshard', (phase) => phase === 'done' && resolve()),
-    );
-
-    const loadStart = await startMessageLoad(sim, received, { eventsPerSecond: 400, seconds: 20 });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await expect(a.reshard(16)).rejects.toThrow(/reshard incomplete after the switch/);
-    await Promise.race([
-      bFollowed,
-      new Promise((_, reject) => setTimeout(() => reject(new Error('b did not follow in 30 s')), 30_000)),
-    ]);
+    const { phases, loadStart } = await reshardWithDeafB(bot, 20);
     // b: its part failed, then its own reshard.
     expect(phases).toEqual([
       ['started', 'switched', 'done'],
