@@ -18,6 +18,11 @@ import {
 } from '../reshard/coordination.js';
 import type { ReshardResult } from './Resharder.js';
 
+/** What every process of the bot runs, as they answer within `timeoutMs` (AMQP and NATS wait all of it). */
+export function askStatuses(broker: Broker, subject: string, timeoutMs = 1_000): Promise<InstanceStatus[]> {
+  return broker.broadcast<ReshardMessage, InstanceStatus>(subject, { type: 'status' }, { timeoutMs });
+}
+
 export interface CoordinateOptions {
   clock: Clock;
   /** How long each broadcast gathers replies (AMQP and NATS wait all of it). Default 1,000 ms. */
@@ -40,7 +45,7 @@ export async function coordinateReshard(
   const timeoutMs = options.replyTimeoutMs ?? 1_000;
   const ask = <Res>(message: ReshardMessage) =>
     broker.broadcast<ReshardMessage, Res>(subject, message, { timeoutMs });
-  const plan = planReshard(await ask<InstanceStatus>({ type: 'status' }), request);
+  const plan = planReshard(await askStatuses(broker, subject, timeoutMs), request);
   const { from, to, generation, instances } = plan;
   const coordinator = randomUUID();
   logger?.info(

@@ -25,14 +25,7 @@ import { MemoryIdentifyThrottler } from '../identify/MemoryIdentifyThrottler.js'
 import { GatewayMetrics } from '../metrics.js';
 import { ShardPipeline } from '../publish/ShardPipeline.js';
 import { DiskSpool } from '../publish/spool/DiskSpool.js';
-import {
-  anyResharding,
-  type InstanceStatus,
-  type ReshardMessage,
-  refusedCount,
-  reshardSubject,
-  splitProblem,
-} from '../reshard/coordination.js';
+import { anyResharding, refusedCount, reshardSubject, splitProblem } from '../reshard/coordination.js';
 import { ReshardMetrics } from '../reshard/metrics.js';
 import { DEFAULT_PARTITIONS } from '../reshard/partition.js';
 import { Checkpoint } from '../sessionStore/Checkpoint.js';
@@ -43,7 +36,7 @@ import type { Compression } from '../shard/compression/index.js';
 import { Shard, type ShardOptions, type ShardStatus } from '../shard/shard.js';
 import { chooseLayout, derivedShardIds } from './layout.js';
 import { formatProgress, identifyFloorMs, startupProgress } from './progress.js';
-import { coordinateReshard } from './ReshardCoordinator.js';
+import { askStatuses, coordinateReshard } from './ReshardCoordinator.js';
 import { Resharder, type ReshardHost, type ReshardResult } from './Resharder.js';
 import { ReshardParticipant } from './ReshardParticipant.js';
 
@@ -377,18 +370,12 @@ export class ShardManager extends EventEmitter<ShardManagerEvents> {
   /** Every process of a split bot runs one layout and every shard of it runs somewhere, once. */
   async #checkSplit(): Promise<void> {
     if (this.resharding || this.#stopped) return;
-    const statuses = await this.#options.broker
-      .broadcast<ReshardMessage, InstanceStatus>(
-        reshardSubject(this.#botId),
-        { type: 'status' },
-        {
-          timeoutMs: 1_000,
-        },
-      )
-      .catch((err: unknown) => {
+    const statuses = await askStatuses(this.#options.broker, reshardSubject(this.#botId)).catch(
+      (err: unknown) => {
         this.#options.logger?.warn({ err }, 'could not ask the other gateway processes what they run');
         return undefined;
-      });
+      },
+    );
     // A reshard changes the layout under way: judge it once it is done.
     if (!statuses || this.#stopped || anyResharding(statuses)) return;
     const problem = splitProblem(statuses);
