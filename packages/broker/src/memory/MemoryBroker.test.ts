@@ -1,5 +1,5 @@
 import { createMetricsRegistry, ManualClock } from '@shardwire/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runBrokerContract } from '../testing/contract.js';
 import { waitFor } from '../testing/helpers.js';
 import { JsonText } from './JsonText.js';
@@ -84,10 +84,14 @@ describe('MemoryBroker shared bodies', () => {
     await broker.close();
   });
 
-  it('delivers a JsonText property parsed, and dead-letters one that is not JSON', async () => {
+  it('delivers a JsonText property parsed, and dead-letters one that is not JSON when it is read', async () => {
     const broker = new MemoryBroker();
     const got: unknown[] = [];
-    await broker.consume('g', 'x.*', (d) => void got.push(d.body));
+    await broker.consume('g', 'x.*', (delivery) => {
+      const body = delivery.body as { d: unknown };
+      void body.d;
+      got.push(body);
+    });
     await broker.publish('x.ok', { id: '1', d: new JsonText('{"content":"hi"}') });
     await broker.publish('x.bad', { id: '2', d: new JsonText('{"content":') });
     await broker.publish('x.ok', { id: '3', d: new JsonText('null') });
@@ -100,7 +104,23 @@ describe('MemoryBroker shared bodies', () => {
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatchObject({ body: { id: '2', d: '{"content":' } });
     expect(dead[0]!.reason).toMatch(/^poison: body is not JSON/);
+    expect(dead[0]!.deliveries).toBe(1);
     await broker.close();
+  });
+
+  it('acks a body whose JsonText the handler never reads, not parsing it', async () => {
+    const broker = new MemoryBroker();
+    const text = new JsonText('{"content":');
+    const parse = vi.spyOn(text, 'value');
+    let types = 0;
+    await broker.consume('g', 'x.*', (delivery) => {
+      if ((delivery.body as { t: string }).t === 'MESSAGE_CREATE') types++;
+    });
+    await broker.publish('x.bad', { t: 'MESSAGE_CREATE', d: text });
+    await waitFor(() => types === 1, 'the delivery');
+    await broker.close();
+    expect(parse).not.toHaveBeenCalled();
+    expect(await broker.deadLetters.list({ group: 'g' })).toEqual([]);
   });
 
   it('a group declared after a publish receives the next publishes to the same key', async () => {

@@ -132,15 +132,7 @@ export class MemoryGroup {
             this.#kill(message, `expired: waited longer than ${this.#maxAgeMs} ms`);
             continue;
           }
-          let body: unknown;
-          try {
-            body = deliveredBody(message.body);
-          } catch (error) {
-            this.#ready.release(message);
-            this.#kill(message, `poison: body is not JSON: ${reasonOf(error)}`);
-            continue;
-          }
-          this.#deliver(consumer, message, body);
+          this.#deliver(consumer, message, deliveredBody(message.body));
         }
       } while (this.#again);
     } finally {

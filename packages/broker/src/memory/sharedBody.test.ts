@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { PoisonMessageError } from '../Broker.js';
 import { JsonText } from './JsonText.js';
 import { deliveredBody, isPlainJson, shareBody } from './sharedBody.js';
 
@@ -61,7 +62,7 @@ describe('shareBody', () => {
 });
 
 describe('a JsonText property', () => {
-  it('is kept as text on publish and parsed on delivery, into a frozen copy as a JSON copy would read', () => {
+  it('is kept as text on publish and parsed when a consumer reads it, in a frozen copy as a JSON copy would read', () => {
     const text = new JsonText('{"list":[{"x":1}],"s":"é"}');
     const parse = vi.spyOn(text, 'value');
     const body = { id: 'a', d: text };
@@ -70,6 +71,8 @@ describe('a JsonText property', () => {
     expect(Object.isFrozen(shared)).toBe(true);
     expect(parse).not.toHaveBeenCalled();
     const delivered = deliveredBody(shared) as { id: string; d: { list: { x: number }[]; s: string } };
+    expect(parse).not.toHaveBeenCalled();
+    expect(Object.keys(delivered)).toEqual(['id', 'd']);
     expect(delivered).toEqual({ id: 'a', d: { list: [{ x: 1 }], s: 'é' } });
     expect(delivered).toEqual(JSON.parse(JSON.stringify(body)));
     expect(Object.isFrozen(delivered)).toBe(true);
@@ -78,6 +81,8 @@ describe('a JsonText property', () => {
     }).toThrow(TypeError);
     // a second delivery (another group, a redelivery) shares the parsed value
     expect((deliveredBody(shared) as typeof delivered).d).toBe(delivered.d);
+    expect(JSON.parse(JSON.stringify(text))).toEqual(delivered.d);
+    expect({ ...delivered }).toEqual({ id: 'a', d: delivered.d });
   });
 
   it('hands other bodies on as they are', () => {
@@ -94,9 +99,11 @@ describe('a JsonText property', () => {
     expect(shareBody({ list: [new JsonText('{"a":1}')] })).toEqual({ list: [{ a: 1 }] });
   });
 
-  it('that is not JSON throws on delivery, or stays text when asked', () => {
+  it('that is not JSON throws a PoisonMessageError where it is read, or stays text when asked', () => {
     const shared = shareBody({ d: new JsonText('{"a":') });
-    expect(() => deliveredBody(shared)).toThrow(SyntaxError);
+    const delivered = deliveredBody(shared) as { d: unknown };
+    expect(() => delivered.d).toThrow(PoisonMessageError);
+    expect(() => delivered.d).toThrow(/^body is not JSON: /);
     expect(deliveredBody(shared, true)).toEqual({ d: '{"a":' });
   });
 });

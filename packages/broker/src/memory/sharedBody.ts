@@ -5,10 +5,14 @@
  * else (a Date, a class instance, `undefined`, `NaN`, a `toJSON`, a cycle) is copied through JSON,
  * as the other backends would deliver it, and the copy is frozen.
  *
- * A `JsonText` held by a top-level property of such a body is kept as text until delivery: each
- * delivery gets a frozen copy of the body with the text parsed (once per message, then shared and
- * deep-frozen), so consumers see what a JSON copy would give and the parse is paid on their side.
+ * A `JsonText` held by a top-level property of such a body is kept as text until a consumer reads
+ * it: each delivery gets a frozen copy of the body whose property parses the text when first read
+ * (once per message, then shared and deep-frozen), so consumers see what a JSON copy would give, the
+ * parse is paid on their side, and a consumer that never reads the property (one routing on the
+ * envelope's type and guild, or forwarding it) never pays it.
  */
+import { PoisonMessageError } from '../Broker.js';
+import { reasonOf } from '../errors.js';
 import { encodeBody } from '../rpc.js';
 import { JsonText } from './JsonText.js';
 
@@ -65,25 +69,70 @@ export function shareBody<T>(body: T): T {
 
 /**
  * The body a consumer is handed: the stored body, or, where a top-level property holds a `JsonText`,
- * a frozen copy with its value. Throws a SyntaxError when that text is not JSON (a poison message),
- * unless `keepBadText` (listing dead letters), which leaves such text as the string it is.
+ * a frozen copy whose property is read as the text's value. Reading a text that is not JSON (a
+ * poison message) throws a PoisonMessageError, which dead-letters the message when its handler lets
+ * it out. With `keepBadText` (listing dead letters) each text is parsed at once, and one that is not
+ * JSON is left as the string it is.
  */
 export function deliveredBody(body: unknown, keepBadText = false): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
-  let copy: Record<string, unknown> | undefined;
+  let hasText = false;
+  for (const key in body)
+    if ((body as Record<string, unknown>)[key] instanceof JsonText) {
+      hasText = true;
+      break;
+    }
+  if (!hasText) return body;
+  const copy: Record<string | symbol, unknown> = {};
   for (const key in body) {
     const property = (body as Record<string, unknown>)[key];
-    if (!(property instanceof JsonText)) continue;
-    copy ??= { ...body };
-    let value: unknown;
-    try {
-      value = property.value();
-    } catch (error) {
-      if (!keepBadText) throw error;
-      value = property.text;
+    if (!(property instanceof JsonText)) copy[key] = property;
+    else if (keepBadText) copy[key] = parsedOrText(property);
+    else {
+      const { text, getter } = lazyProperty(key);
+      Object.defineProperty(copy, text, { value: property });
+      Object.defineProperty(copy, key, { get: getter, enumerable: true });
     }
-    if (!Object.isFrozen(value)) deepFreeze(value);
-    copy[key] = value;
   }
-  return copy ? Object.freeze(copy) : body;
+  return Object.freeze(copy);
+}
+
+function parsedOrText(text: JsonText): unknown {
+  try {
+    return parsedValue(text);
+  } catch {
+    return text.text;
+  }
+}
+
+function parsedValue(text: JsonText): unknown {
+  const value = text.value();
+  if (!Object.isFrozen(value)) deepFreeze(value);
+  return value;
+}
+
+/**
+ * For a property name: the hidden (symbol-keyed, not enumerable) slot a delivered copy keeps its
+ * `JsonText` in, and the getter that reads it. One getter per name, shared by every copy, so the
+ * copies share one shape instead of each holding a closure of its own.
+ */
+const lazyProperties = new Map<string, { text: symbol; getter: () => unknown }>();
+
+function lazyProperty(key: string): { text: symbol; getter: () => unknown } {
+  let property = lazyProperties.get(key);
+  if (!property) {
+    const text = Symbol(`${key} text`);
+    property = {
+      text,
+      getter(this: Record<symbol, JsonText>) {
+        try {
+          return parsedValue(this[text]!);
+        } catch (error) {
+          throw new PoisonMessageError(`body is not JSON: ${reasonOf(error)}`, { cause: error });
+        }
+      },
+    };
+    lazyProperties.set(key, property);
+  }
+  return property;
 }
