@@ -1,9 +1,11 @@
 // One shardwire shard receiving the replayed stream: receive, inflate (zlib-stream, or plain JSON with
 // BENCH_COMPRESSION=none), parse, update the memory cache, publish to the memory broker with a
-// confirm. argv: port, expected dispatches. With BENCH_CONSUMER=1 a consumer of the group takes every
-// envelope (as a bot's handler would, like discord.js's messageCreate listener) and the run ends
-// when it has seen the last one; with BENCH_KEEP=none no group is bound and envelopes are dropped
-// once published; otherwise the group keeps them all.
+// confirm. argv: port, expected dispatches. With BENCH_CONSUMER a consumer of the group takes and
+// acks every envelope (as a bot's handler would, like discord.js's messageCreate listener) and the
+// run ends when it has seen the last one: BENCH_CONSUMER=envelope reads each envelope's type and
+// guild but not its `d` (a handler routing or forwarding it), so no `d` is parsed;
+// BENCH_CONSUMER=payload reads `d` too, paying its parse. With BENCH_KEEP=none no group is bound
+// and envelopes are dropped once published; otherwise the group keeps them all.
 import { benchManager } from './manager.mjs';
 import { startMeter } from './measure.mjs';
 
@@ -20,7 +22,10 @@ const finished = new Promise((resolve) => {
   done = resolve;
 });
 const publish = broker.publish.bind(broker);
-const consumed = process.env.BENCH_CONSUMER === '1';
+const consumer = process.env.BENCH_CONSUMER;
+if (consumer && consumer !== 'envelope' && consumer !== 'payload')
+  throw new Error(`BENCH_CONSUMER=${consumer}: expected envelope or payload`);
+const consumed = consumer !== undefined;
 broker.publish = async (...args) => {
   if (published === 0) meter = startMeter();
   await publish(...args);
@@ -28,11 +33,16 @@ broker.publish = async (...args) => {
 };
 if (consumed) {
   let seen = 0;
+  let routed = 0;
   await broker.consume(
     'bench',
     'events.#',
-    () => {
-      if (++seen === expected) done(meter(expected - 1));
+    ({ body }) => {
+      // What a handler reads; the count of guild events read is checked against the stream's.
+      if (body.guildId !== undefined && body.t.length > 0) routed++;
+      if (consumer === 'payload' && typeof body.d !== 'object')
+        throw new Error(`${body.t}: d is not an object`);
+      if (++seen === expected) done({ ...meter(expected - 1), routed });
     },
     { prefetch: 1024 },
   );
