@@ -47,8 +47,12 @@ export interface Page<T> {
 }
 
 export interface Cache {
-  /** Applies one gateway dispatch. Unknown event types are ignored. */
-  apply(t: string, d: unknown, shard: number): Promise<void>;
+  /**
+   * Applies one gateway dispatch. Unknown event types are ignored. Returns nothing when the dispatch
+   * was taken at once (an event the cache keeps nothing of, marking its guild active), so a caller
+   * applying every dispatch in order waits only for those that write.
+   */
+  apply(t: string, d: unknown, shard: number): Promise<void> | undefined;
 
   guild(guildId: string): Promise<CachedGuild | undefined>;
   channel(channelId: string): Promise<CachedChannel | undefined>;

@@ -12,7 +12,7 @@ import type {
   CacheStats,
   Page,
 } from './Cache.js';
-import type { EventContext } from './event/context.js';
+import type { EventContext, Handler } from './event/context.js';
 import { handlers } from './event/index.js';
 import type { CacheOptions, Policy } from './options.js';
 import { computePermissions, type PermissionOverwrite } from './permissions.js';
@@ -24,10 +24,19 @@ export interface StoreCacheOptions extends CacheOptions {
 }
 
 const MAX_PAGE = 1000;
+/** How long guild activity from events the cache keeps nothing of may wait before it is written. */
+const TOUCH_FLUSH_MS = 1_000;
 
 export class StoreCache implements Cache {
   readonly policy: Policy;
   readonly #clock: Clock;
+  /**
+   * Guilds marked active by events the cache keeps nothing of (a message, a reaction), with when,
+   * not yet written: they go to the store together, at most a second late and before anything
+   * reads activity, instead of a store write (a Redis round trip) per message.
+   */
+  #touches = new Map<string, number>();
+  #touchesWrittenAt = 0;
 
   constructor(
     readonly store: Store,
@@ -37,14 +46,33 @@ export class StoreCache implements Cache {
     this.#clock = options.clock ?? systemClock;
   }
 
-  async apply(t: string, d: unknown, shard: number): Promise<void> {
+  apply(t: string, d: unknown, shard: number): Promise<void> | undefined {
     const handler = handlers[t];
     const guildId = guildIdOf(t, d);
+    if (handler) return this.#write(handler, t, d, shard, guildId);
+    if (guildId === undefined) return undefined;
+    const now = this.#clock.now();
+    this.#touches.set(guildId, now);
+    return now - this.#touchesWrittenAt >= TOUCH_FLUSH_MS ? this.#writeTouches() : undefined;
+  }
+
+  /** Writes the guild activity not yet written. */
+  #writeTouches(): Promise<void> {
+    this.#touchesWrittenAt = this.#clock.now();
+    if (this.#touches.size === 0) return Promise.resolve();
+    const touches = this.#touches;
+    this.#touches = new Map();
+    return this.store.touch(touches);
+  }
+
+  async #write(
+    handler: Handler<object>,
+    t: string,
+    d: unknown,
+    shard: number,
+    guildId: string | undefined,
+  ): Promise<void> {
     const touched = guildId === undefined ? undefined : { guildId, at: this.#clock.now() };
-    if (!handler) {
-      if (touched) await this.store.write([], touched);
-      return;
-    }
     if (d === null || typeof d !== 'object') throw new TypeError(`cache: ${t} payload is not an object`);
     const ctx: EventContext = { policy: this.policy, store: this.store, shard };
     try {
@@ -121,7 +149,8 @@ export class StoreCache implements Cache {
   guildIds(shard?: number): Promise<string[]> {
     return this.store.guildIds(shard);
   }
-  stats(): Promise<CacheStats> {
+  async stats(): Promise<CacheStats> {
+    await this.#writeTouches();
     return this.store.stats(this.#clock.now());
   }
 
@@ -171,12 +200,14 @@ export class StoreCache implements Cache {
 
   /** Drops every guild (and everything under it) with no event for `idleMs`; returns their ids. */
   async evictIdle(idleMs: number): Promise<string[]> {
+    await this.#writeTouches();
     const idle = await this.store.idleGuilds(this.#clock.now() - idleMs);
     for (const guildId of idle) await this.store.write([{ type: 'guild.drop', guildId }]);
     return idle;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.#writeTouches();
     return this.store.close();
   }
 }

@@ -1,5 +1,5 @@
 /** The gateway's Prometheus metrics, one set per registry: managers sharing a registry share them. */
-import { Counter, Gauge, Histogram, type Registry } from '@shardwire/core';
+import { Counter, CountingHistogram, Gauge, type Registry } from '@shardwire/core';
 
 const byRegistry = new WeakMap<Registry, GatewayMetrics>();
 
@@ -11,7 +11,7 @@ export class GatewayMetrics {
   readonly resumes: Counter;
   readonly identifies: Counter;
   readonly sessionBudget: Gauge;
-  readonly publishLatency: Histogram;
+  readonly publishLatency: CountingHistogram;
   readonly inFlight: Gauge;
   readonly spoolBytes: Gauge;
   readonly splitLayoutOk: Gauge;
@@ -90,7 +90,7 @@ export class GatewayMetrics {
         "With SHARD_IDS: 1 when the bot's processes run one layout and each shard once, 0 when not (at the last check)",
       ),
     );
-    this.publishLatency = new Histogram({
+    this.publishLatency = new CountingHistogram({
       ...config('publish_confirm_ms', 'Time from publish to broker confirm'),
       buckets: [0.1, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000],
     });

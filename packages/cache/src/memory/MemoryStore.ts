@@ -38,6 +38,13 @@ export class MemoryStore implements Store {
     }
   }
 
+  async touch(guilds: ReadonlyMap<string, number>): Promise<void> {
+    for (const [guildId, at] of guilds) {
+      const record = this.#guild(guildId);
+      if (record && at > record.lastActive) record.lastActive = at;
+    }
+  }
+
   #apply(op: Op, now: number): void {
     const c = this.policy.stored;
     switch (op.type) {

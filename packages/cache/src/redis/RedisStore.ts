@@ -97,6 +97,12 @@ export class RedisStore implements Store {
     }
   }
 
+  async touch(guilds: ReadonlyMap<string, number>): Promise<void> {
+    const scores: (string | number)[] = [];
+    for (const [guildId, at] of guilds) if (SNOWFLAKE.test(guildId)) scores.push(at, guildId);
+    if (scores.length > 0) await this.#send([['ZADD', this.keys.activity(), 'XX', ...scores]]);
+  }
+
   /** A full drop (the bot left, or eviction) first reads what it must clean outside the guild's slot. */
   async #dropInfo(ops: readonly Op[]): Promise<Map<string, DropInfo>> {
     const out = new Map<string, DropInfo>();

@@ -63,6 +63,11 @@ export interface Store extends StoreReader {
   readonly policy: Policy;
   /** Applies the writes in order, at once. `touched` marks guilds as active at `at` (ms). */
   write(ops: readonly Op[], touched?: { guildId: string; at: number }): Promise<void>;
+  /**
+   * Marks each cached guild active at its time (ms), as `write`'s `touched` does; guilds the store
+   * does not hold are ignored.
+   */
+  touch(guilds: ReadonlyMap<string, number>): Promise<void>;
   /** Guilds whose last activity is older than `before` (ms). */
   idleGuilds(before: number): Promise<string[]>;
   /** Counts and bytes; `now` is used for the activity buckets. */

@@ -5,19 +5,19 @@
 import { ManualClock } from '@shardwire/core';
 import { type APIGuildMember, ChannelType, PermissionFlagsBits as P } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Cache, CachedMember } from '../Cache.js';
+import type { CachedMember } from '../Cache.js';
 import { ALL_PERMISSIONS } from '../permissions.js';
-import type { StoreCacheOptions } from '../StoreCache.js';
+import type { StoreCache, StoreCacheOptions } from '../StoreCache.js';
 import { guildCreate, member, overwrite, role, snowflake, textChannel, thread, user } from './payloads.js';
 
-export type MakeCache = (options?: StoreCacheOptions) => Promise<Cache>;
+export type MakeCache = (options?: StoreCacheOptions) => Promise<StoreCache>;
 
 const sameInstant = (a: string | null | undefined, b: string | null | undefined) =>
   expect(a == null ? a : Date.parse(a)).toBe(b == null ? b : Date.parse(b));
 
 export function runCacheContract(name: string, makeCache: MakeCache): void {
   describe(`Cache contract: ${name}`, () => {
-    const open: Cache[] = [];
+    const open: StoreCache[] = [];
     const make = async (options?: StoreCacheOptions) => {
       const cache = await makeCache(options);
       open.push(cache);
@@ -546,6 +546,37 @@ export function runCacheContract(name: string, makeCache: MakeCache): void {
       });
       expect(stats.activity).toEqual({ last5m: 1, last1h: 0, last24h: 1, older: 0 });
       expect(stats.bytes).toBeGreaterThan(0);
+    });
+
+    it('a message marks its guild active: taken at once, written within a second or before activity is read', async () => {
+      const clock = new ManualClock(Date.UTC(2025, 0, 1));
+      const cache = await make({ clock });
+      const [a, b] = [guildCreate({ members: 1 }), guildCreate({ members: 1 })];
+      await cache.apply('GUILD_CREATE', a, 0);
+      await cache.apply('GUILD_CREATE', b, 0);
+      clock.advance(2 * 3600_000);
+      const message = (guildId: string) => ({ id: snowflake(), channel_id: snowflake(), guild_id: guildId });
+      // The first message in a second writes what is pending (nothing yet); those after it wait.
+      await cache.apply('MESSAGE_CREATE', message(a.id), 0);
+      expect(cache.apply('MESSAGE_CREATE', message(b.id), 0)).toBeUndefined();
+      expect(cache.apply('MESSAGE_REACTION_ADD', message(b.id), 0)).toBeUndefined();
+      expect((await cache.stats()).activity).toEqual({ last5m: 2, last1h: 0, last24h: 0, older: 0 });
+
+      clock.advance(10 * 60_000);
+      expect(cache.apply('MESSAGE_CREATE', message(b.id), 0)).toBeInstanceOf(Promise);
+      expect(await cache.evictIdle(5 * 60_000)).toEqual([a.id]);
+      expect(await cache.guild(b.id)).toBeDefined();
+
+      clock.advance(10 * 60_000);
+      expect(cache.apply('MESSAGE_CREATE', message(b.id), 0)).toBeInstanceOf(Promise);
+      clock.advance(100);
+      expect(cache.apply('MESSAGE_CREATE', message(b.id), 0)).toBeUndefined();
+      clock.advance(10 * 60_000);
+      // A touch of a guild the cache does not hold is dropped, not stored.
+      expect(await cache.evictIdle(20 * 60_000)).toEqual([]);
+      expect(await cache.evictIdle(5 * 60_000)).toEqual([b.id]);
+      await cache.apply('MESSAGE_CREATE', message(b.id), 0);
+      expect(await cache.guildCount()).toBe(0);
     });
   });
 }

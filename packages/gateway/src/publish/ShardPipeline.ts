@@ -173,7 +173,9 @@ export class ShardPipeline {
       this.#toApply[this.#applyHead++] = undefined as unknown as Entry;
       const { dispatch } = entry;
       try {
-        await cache.apply(dispatch.t, cachePayload(dispatch), dispatch.shard);
+        // Most dispatches (messages) are taken at once: the loop waits a turn only for writes.
+        const applying = cache.apply(dispatch.t, cachePayload(dispatch), dispatch.shard);
+        if (applying) await applying;
       } catch (err) {
         logger?.error(
           { err, shard: dispatch.shard, t: dispatch.t, seq: dispatch.seq },
