@@ -23,6 +23,29 @@ describe('readHead', () => {
     expect(readHead(Buffer.from(text))).toEqual(head);
     if (head) expect(text.slice(head.dStart, -1)).toBe(JSON.stringify(JSON.parse(text).d));
   });
+
+  it('reads each type from its bytes, whether recognised as a recent one or decoded', () => {
+    // More types than the ring of recent ones holds, some of one length, each read twice over.
+    const types = [
+      'TYPING_START',
+      'MESSAGE_CREATE',
+      'MESSAGE_UPDATE',
+      'MESSAGE_DELETE',
+      'A',
+      'B',
+      'C',
+      'D',
+      'E',
+      'F',
+    ];
+    const read = () => types.map((t) => readHead(Buffer.from(`{"t":"${t}","s":1,"op":0,"d":{}}`))?.t);
+    const first = read();
+    expect(first).toEqual(types);
+    expect(read()).toEqual(types);
+    expect(readHead(Buffer.from('{"t":"MESSAGE_CREAT\\u0045","s":1,"op":0,"d":{}}'))).toBeUndefined();
+    expect(readHead(Buffer.from('{"t":"MESSAGE_CRÉATE","s":1,"op":0,"d":{}}'))?.t).toBe('MESSAGE_CRÉATE');
+    expect(readHead(Buffer.from('{"t":"MESSAGE_CRÉATE","s":1,"op":0,"d":{}}'))?.t).toBe('MESSAGE_CRÉATE');
+  });
 });
 
 describe('guildIdOfText', () => {

@@ -22,7 +22,6 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
-const NULL = Buffer.from('null');
 
 export interface Payload {
   op: number;
@@ -74,8 +73,10 @@ export function readHead(bytes: Buffer): PayloadHead | undefined {
   let at = 1;
   for (;;) {
     if (bytes[at] !== QUOTE) return undefined;
-    const keyEnd = bytes.indexOf(QUOTE, at + 1);
-    if (keyEnd === -1 || bytes[keyEnd + 1] !== COLON) return undefined;
+    // Keys are a byte or two: a loop, not a native indexOf call.
+    let keyEnd = at + 1;
+    while (keyEnd < bytes.length && bytes[keyEnd] !== QUOTE) keyEnd++;
+    if (keyEnd === bytes.length || bytes[keyEnd + 1] !== COLON) return undefined;
     const key = keyName(bytes, at + 1, keyEnd);
     at = keyEnd + 2;
     if (key === 'd') {
@@ -84,13 +85,13 @@ export function readHead(bytes: Buffer): PayloadHead | undefined {
     }
     let end: number;
     if (key === 't' && bytes[at] === QUOTE) {
-      end = bytes.indexOf(QUOTE, at + 1);
+      end = stringEnd(bytes, at);
       if (end === -1) return undefined;
-      const type = unescapedString(bytes, at + 1, end);
+      const type = typeAt(bytes, at + 1, end);
       if (type === undefined) return undefined;
-      t = internType(type);
+      t = type;
       end++;
-    } else if (at + 4 <= bytes.length && bytes.compare(NULL, 0, 4, at, at + 4) === 0) {
+    } else if (isNull(bytes, at)) {
       if (key === 's') s = null;
       else if (key === 't') t = null;
       else return undefined;
@@ -107,6 +108,37 @@ export function readHead(bytes: Buffer): PayloadHead | undefined {
     if (bytes[end] !== COMMA) return undefined;
     at = end + 1;
   }
+}
+
+function isNull(bytes: Buffer, at: number): boolean {
+  return bytes[at] === 0x6e && bytes[at + 1] === 0x75 && bytes[at + 2] === 0x6c && bytes[at + 3] === 0x6c;
+}
+
+/**
+ * The types read lately (ASCII, interned), a ring: a type read again is recognised by its bytes
+ * instead of being decoded into a new string and looked up (a stream is mostly a few types).
+ */
+const recentTypes: string[] = [];
+let recentNext = 0;
+const RECENT_TYPES = 8;
+
+/** The dispatch type `bytes[start, end)` (a JSON string's content); undefined when it holds an escape. */
+function typeAt(bytes: Buffer, start: number, end: number): string | undefined {
+  const length = end - start;
+  for (const type of recentTypes) if (type.length === length && sameAscii(type, bytes, start)) return type;
+  const text = unescapedString(bytes, start, end);
+  if (text === undefined) return undefined;
+  const type = internType(text);
+  if (Buffer.byteLength(type) === type.length) {
+    recentTypes[recentNext] = type;
+    recentNext = (recentNext + 1) % RECENT_TYPES;
+  }
+  return type;
+}
+
+function sameAscii(text: string, bytes: Buffer, start: number): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== bytes[start + i]) return false;
+  return true;
 }
 
 /** The head key at `bytes[start, end)`: one of the four a payload has, else undefined. */
@@ -187,10 +219,12 @@ function escaped(bytes: Buffer, at: number): boolean {
   return backslashes % 2 === 1;
 }
 
-/** The index of the quote that closes the string opening at `start`, or -1. */
+/**
+ * The index of the quote that closes the string opening at `start`, or -1. A loop rather than
+ * `indexOf`: a payload's strings are mostly short, shorter than a native call costs.
+ */
 function stringEnd(bytes: Buffer, start: number): number {
-  let end = bytes.indexOf(QUOTE, start + 1);
-  while (end !== -1 && bytes[end - 1] === BACKSLASH && escaped(bytes, end))
-    end = bytes.indexOf(QUOTE, end + 1);
-  return end;
+  for (let end = start + 1; end < bytes.length; end++)
+    if (bytes[end] === QUOTE && !(bytes[end - 1] === BACKSLASH && escaped(bytes, end))) return end;
+  return -1;
 }
