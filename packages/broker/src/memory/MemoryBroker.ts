@@ -20,7 +20,7 @@ import { RpcBroker } from '../RpcBroker.js';
 import { asPatterns, validateRoutingKey } from '../topic.js';
 import { MemoryGroup, type StoredMessage } from './MemoryGroup.js';
 import { MemoryRpc } from './MemoryRpc.js';
-import { deliveredBody, shareBody } from './sharedBody.js';
+import { listedBody, shareBody } from './sharedBody.js';
 
 type StoredDeadLetter = DeadLetter & { headers: Readonly<Record<string, string>>; partitionKey?: string };
 
@@ -96,7 +96,7 @@ export class MemoryBroker extends RpcBroker implements Broker {
         .slice(0, limit ?? Number.POSITIVE_INFINITY)
         .map(({ headers: _headers, partitionKey: _key, ...letter }) => ({
           ...letter,
-          body: deliveredBody(letter.body, true),
+          body: listedBody(letter.body),
         })),
     replay: async ({ group, ids } = {}) => {
       this.checkOpen();

@@ -6,7 +6,6 @@ import { reasonOf } from '../errors.js';
 import type { BrokerMetrics } from '../metrics.js';
 import { compileTopics, type TopicMatcher } from '../topic.js';
 import { ReadyQueue } from './ReadyQueue.js';
-import { deliveredBody } from './sharedBody.js';
 
 export interface StoredMessage {
   readonly seq: number;
@@ -132,7 +131,7 @@ export class MemoryGroup {
             this.#kill(message, `expired: waited longer than ${this.#maxAgeMs} ms`);
             continue;
           }
-          this.#deliver(consumer, message, deliveredBody(message.body));
+          this.#deliver(consumer, message);
         }
       } while (this.#again);
     } finally {
@@ -154,13 +153,13 @@ export class MemoryGroup {
     return undefined;
   }
 
-  #deliver(consumer: Consumer, message: StoredMessage, body: unknown): void {
+  #deliver(consumer: Consumer, message: StoredMessage): void {
     message.deliveries++;
     consumer.inFlight++;
     this.metrics.delivered(this.name, message.deliveries > 1);
     const delivery: Delivery<unknown> = {
       routingKey: message.routingKey,
-      body,
+      body: message.body,
       messageId: message.messageId,
       headers: message.headers,
       deliveryCount: message.deliveries,

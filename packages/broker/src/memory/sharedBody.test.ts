@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { PoisonMessageError } from '../Broker.js';
 import { JsonText } from './JsonText.js';
-import { deliveredBody, isPlainJson, shareBody } from './sharedBody.js';
+import { isPlainJson, listedBody, shareBody } from './sharedBody.js';
 
 class Thing {
   a = 1;
@@ -65,30 +65,35 @@ describe('a JsonText property', () => {
   it('is kept as text on publish and parsed when a consumer reads it, in a frozen copy as a JSON copy would read', () => {
     const text = new JsonText('{"list":[{"x":1}],"s":"é"}');
     const parse = vi.spyOn(text, 'value');
-    const body = { id: 'a', d: text };
-    const shared = shareBody(body);
-    expect(shared).toBe(body);
+    const body = { id: 'a', meta: { n: 1 }, d: text };
+    const shared = shareBody(body) as {
+      id: string;
+      meta: { n: number };
+      d: { list: { x: number }[]; s: string };
+    };
+    expect(shared === (body as unknown)).toBe(false);
     expect(Object.isFrozen(shared)).toBe(true);
+    expect(Object.isFrozen(shared.meta)).toBe(true);
+    expect(Object.keys(shared)).toEqual(['id', 'meta', 'd']);
     expect(parse).not.toHaveBeenCalled();
-    const delivered = deliveredBody(shared) as { id: string; d: { list: { x: number }[]; s: string } };
-    expect(parse).not.toHaveBeenCalled();
-    expect(Object.keys(delivered)).toEqual(['id', 'd']);
-    expect(delivered).toEqual({ id: 'a', d: { list: [{ x: 1 }], s: 'é' } });
-    expect(delivered).toEqual(JSON.parse(JSON.stringify(body)));
-    expect(Object.isFrozen(delivered)).toBe(true);
+    expect(shared).toEqual({ id: 'a', meta: { n: 1 }, d: { list: [{ x: 1 }], s: 'é' } });
+    expect(shared).toEqual(JSON.parse(JSON.stringify(body)));
     expect(() => {
-      delivered.d.list[0]!.x = 2;
+      shared.d.list[0]!.x = 2;
     }).toThrow(TypeError);
-    // a second delivery (another group, a redelivery) shares the parsed value
-    expect((deliveredBody(shared) as typeof delivered).d).toBe(delivered.d);
-    expect(JSON.parse(JSON.stringify(text))).toEqual(delivered.d);
-    expect({ ...delivered }).toEqual({ id: 'a', d: delivered.d });
+    // every reader (another group, a redelivery) shares the one parsed value
+    expect(shared.d).toBe(shared.d);
+    expect(text.value()).toBe(shared.d);
+    expect({ ...shared }).toEqual({ id: 'a', meta: { n: 1 }, d: shared.d });
+    expect(JSON.parse(JSON.stringify(shared))).toEqual(JSON.parse(JSON.stringify(body)));
   });
 
-  it('hands other bodies on as they are', () => {
-    const body = shareBody({ a: 1 });
-    expect(deliveredBody(body)).toBe(body);
-    expect(deliveredBody('x')).toBe('x');
+  it('is listed parsed by the dead-letter listing, other bodies as they are', () => {
+    const shared = shareBody({ id: 'a', d: new JsonText('[1]') });
+    expect(Object.getOwnPropertyDescriptor(listedBody(shared), 'd')?.value).toEqual([1]);
+    const plain = shareBody({ a: 1, d: [2] });
+    expect(listedBody(plain)).toBe(plain);
+    expect(listedBody('x')).toBe('x');
   });
 
   it('is plain JSON only as a top-level property, copied through JSON elsewhere', () => {
@@ -99,12 +104,11 @@ describe('a JsonText property', () => {
     expect(shareBody({ list: [new JsonText('{"a":1}')] })).toEqual({ list: [{ a: 1 }] });
   });
 
-  it('that is not JSON throws a PoisonMessageError where it is read, or stays text when asked', () => {
-    const shared = shareBody({ d: new JsonText('{"a":') });
-    const delivered = deliveredBody(shared) as { d: unknown };
-    expect(() => delivered.d).toThrow(PoisonMessageError);
-    expect(() => delivered.d).toThrow(/^body is not JSON: /);
-    expect(deliveredBody(shared, true)).toEqual({ d: '{"a":' });
+  it('that is not JSON throws a PoisonMessageError where it is read, and is listed as text', () => {
+    const shared = shareBody({ d: new JsonText('{"a":') }) as { d: unknown };
+    expect(() => shared.d).toThrow(PoisonMessageError);
+    expect(() => shared.d).toThrow(/^body is not JSON: /);
+    expect(listedBody(shared)).toEqual({ d: '{"a":' });
   });
 });
 

@@ -6,10 +6,10 @@
  * as the other backends would deliver it, and the copy is frozen.
  *
  * A `JsonText` held by a top-level property of such a body is kept as text until a consumer reads
- * it: each delivery gets a frozen copy of the body whose property parses the text when first read
- * (once per message, then shared and deep-frozen), so consumers see what a JSON copy would give, the
- * parse is paid on their side, and a consumer that never reads the property (one routing on the
- * envelope's type and guild, or forwarding it) never pays it.
+ * it: the body is shared as a frozen copy (made once, at publish) whose property parses the text
+ * when first read (once per message, then shared and deep-frozen), so consumers see what a JSON copy
+ * would give, the parse is paid on their side, and a consumer that never reads the property (one
+ * routing on the envelope's type and guild, or forwarding it) never pays it.
  */
 import { PoisonMessageError } from '../Broker.js';
 import { reasonOf } from '../errors.js';
@@ -56,9 +56,13 @@ function deepFreeze(value: unknown): void {
   else for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
 }
 
-/** The body as every group receives it: frozen, the publisher's own object when it is plain JSON. */
+/**
+ * The body as every group receives it: frozen, the publisher's own object when it is plain JSON, a
+ * frozen copy reading its `JsonText` properties lazily when it holds any.
+ */
 export function shareBody<T>(body: T): T {
   if (isPlainJson(body)) {
+    if (hasTopLevelText(body)) return lazyCopy(body as Record<string, unknown>) as T;
     deepFreeze(body);
     return body;
   }
@@ -67,34 +71,54 @@ export function shareBody<T>(body: T): T {
   return copy;
 }
 
+function hasTopLevelText(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  for (const key in body) if ((body as Record<string, unknown>)[key] instanceof JsonText) return true;
+  return false;
+}
+
 /**
- * The body a consumer is handed: the stored body, or, where a top-level property holds a `JsonText`,
- * a frozen copy whose property is read as the text's value. Reading a text that is not JSON (a
- * poison message) throws a PoisonMessageError, which dead-letters the message when its handler lets
- * it out. With `keepBadText` (listing dead letters) each text is parsed at once, and one that is not
- * JSON is left as the string it is.
+ * A frozen copy of `body` whose `JsonText` properties are read as the text's value, parsed on first
+ * read (once per message, shared by every group and delivery, deep-frozen). Reading a text that is
+ * not JSON (a poison message) throws a PoisonMessageError, which dead-letters the message when its
+ * handler lets it out.
  */
-export function deliveredBody(body: unknown, keepBadText = false): unknown {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
-  let hasText = false;
-  for (const key in body)
-    if ((body as Record<string, unknown>)[key] instanceof JsonText) {
-      hasText = true;
-      break;
-    }
-  if (!hasText) return body;
+function lazyCopy(body: Record<string, unknown>): Record<string, unknown> {
   const copy: Record<string | symbol, unknown> = {};
   for (const key in body) {
-    const property = (body as Record<string, unknown>)[key];
-    if (!(property instanceof JsonText)) copy[key] = property;
-    else if (keepBadText) copy[key] = parsedOrText(property);
-    else {
+    const property = body[key];
+    if (property instanceof JsonText) {
       const { text, getter } = lazyProperty(key);
       Object.defineProperty(copy, text, { value: property });
       Object.defineProperty(copy, key, { get: getter, enumerable: true });
+    } else {
+      deepFreeze(property);
+      copy[key] = property;
     }
   }
   return Object.freeze(copy);
+}
+
+/**
+ * A stored body as a dead-letter listing shows it: each lazily read text parsed at once, and one
+ * that is not JSON left as the string it is.
+ */
+export function listedBody(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const record = body as Record<string, unknown>;
+  if (!Object.keys(record).some((key) => lazyTextOf(record, key))) return body;
+  const copy: Record<string, unknown> = {};
+  for (const key in record) {
+    const text = lazyTextOf(record, key);
+    copy[key] = text ? parsedOrText(text) : record[key];
+  }
+  return Object.freeze(copy);
+}
+
+/** The text a `lazyCopy` keeps for its property `key`, read without parsing it. */
+function lazyTextOf(body: Record<string | symbol, unknown>, key: string): JsonText | undefined {
+  const slot = lazyProperties.get(key)?.text;
+  return slot !== undefined && Object.hasOwn(body, slot) ? (body[slot] as JsonText) : undefined;
 }
 
 function parsedOrText(text: JsonText): unknown {
@@ -112,7 +136,7 @@ function parsedValue(text: JsonText): unknown {
 }
 
 /**
- * For a property name: the hidden (symbol-keyed, not enumerable) slot a delivered copy keeps its
+ * For a property name: the hidden (symbol-keyed, not enumerable) slot a `lazyCopy` keeps its
  * `JsonText` in, and the getter that reads it. One getter per name, shared by every copy, so the
  * copies share one shape instead of each holding a closure of its own.
  */
