@@ -66,7 +66,7 @@ describe('a JsonText property', () => {
     const text = new JsonText('{"list":[{"x":1}],"s":"é"}');
     const parse = vi.spyOn(text, 'value');
     const body = { id: 'a', meta: { n: 1 }, d: text };
-    const shared = shareBody(body) as {
+    const shared = shareBody(body) as unknown as {
       id: string;
       meta: { n: number };
       d: { list: { x: number }[]; s: string };
