@@ -73,10 +73,8 @@ export function readHead(bytes: Buffer): PayloadHead | undefined {
   let at = 1;
   for (;;) {
     if (bytes[at] !== QUOTE) return undefined;
-    // Keys are a byte or two: a loop, not a native indexOf call.
-    let keyEnd = at + 1;
-    while (keyEnd < bytes.length && bytes[keyEnd] !== QUOTE) keyEnd++;
-    if (keyEnd === bytes.length || bytes[keyEnd + 1] !== COLON) return undefined;
+    const keyEnd = stringEnd(bytes, at);
+    if (keyEnd === -1 || bytes[keyEnd + 1] !== COLON) return undefined;
     const key = keyName(bytes, at + 1, keyEnd);
     at = keyEnd + 2;
     if (key === 'd') {
