@@ -70,6 +70,10 @@ describe('guildIdOfText', () => {
     ['{"a":{"b":[{"c":"dddddddddddddddddddd"}]},"m":{"guild_id":"9"},"guild_id":"2","z":1}', '2'],
     ['{"a":{"b":[{"c":"dddddddddddddddddddd"}]},"guild_id":"2","m":{"guild_id":"9"}}', '2'],
     ['{"guild_id":null}', undefined],
+    ['{"guild_id":null,"a":"2"}', undefined],
+    ['{"guild_id":1}', undefined],
+    // the last of two equal keys, as JSON.parse keeps it
+    ['{"guild_id":"1","guild_id":"2"}', '2'],
     ['{"guild_id":"a\\u0031"}', undefined],
     ['{}', undefined],
     ['"guild_id"', undefined],
