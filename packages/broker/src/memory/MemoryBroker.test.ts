@@ -123,6 +123,32 @@ describe('MemoryBroker shared bodies', () => {
     expect(await broker.deadLetters.list({ group: 'g' })).toEqual([]);
   });
 
+  it('settles by what the handler did: returned, threw anything (even undefined), or a thenable that rejected', async () => {
+    const broker = new MemoryBroker();
+    const attempts: string[] = [];
+    await broker.consume<string>(
+      'g',
+      'k.*',
+      (d) => {
+        attempts.push(`${d.body}${d.deliveryCount}`);
+        if (d.body === 'throws' && d.deliveryCount === 1) throw undefined;
+        if (d.body === 'thenable')
+          // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise, on purpose
+          return { then: (_ok: () => void, fail: (e: unknown) => void) => fail(new Error('no')) } as never;
+      },
+      { maxDeliveries: 2 },
+    );
+    await broker.publish('k.a', 'returns');
+    await broker.publish('k.a', 'throws');
+    await broker.publish('k.a', 'thenable');
+    await waitFor(async () => (await broker.deadLetters.list()).length === 1, 'the thenable dead-lettered');
+    expect(attempts.sort()).toEqual(['returns1', 'thenable1', 'thenable2', 'throws1', 'throws2']);
+    const [letter] = await broker.deadLetters.list();
+    expect(letter).toMatchObject({ body: 'thenable', deliveries: 2 });
+    expect(letter!.reason).toContain('no');
+    await broker.close();
+  });
+
   it('a group declared after a publish receives the next publishes to the same key', async () => {
     const broker = new MemoryBroker();
     await broker.declareGroup('first', 'k.*');

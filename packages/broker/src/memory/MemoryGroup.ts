@@ -44,6 +44,8 @@ export class MemoryGroup {
   #next = 0;
   #dispatching = false;
   #again = false;
+  /** A dispatch is queued for this turn: the messages and acks that come before it share it. */
+  #scheduled = false;
   #maxLength: number | undefined;
   #maxAgeMs: number | undefined;
   #sweep: Timer | undefined;
@@ -87,13 +89,13 @@ export class MemoryGroup {
     this.#ready.push(message);
     this.#checkFill();
     this.#scheduleSweep();
-    this.schedule();
+    this.#schedule();
   }
 
   addConsumer(handler: Handler<unknown>, prefetch: number, maxDeliveries: number): () => Promise<void> {
     const consumer: Consumer = { handler, prefetch, maxDeliveries, inFlight: 0, closing: false };
     this.#consumers.push(consumer);
-    this.schedule();
+    this.#schedule();
     return () => {
       consumer.closing = true;
       const at = this.#consumers.indexOf(consumer);
@@ -103,8 +105,13 @@ export class MemoryGroup {
     };
   }
 
-  schedule(): void {
-    queueMicrotask(() => this.#dispatch());
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      this.#dispatch();
+    });
   }
 
   stop(): void {
@@ -164,18 +171,26 @@ export class MemoryGroup {
       headers: message.headers,
       deliveryCount: message.deliveries,
     };
-    void this.#run(consumer, message, delivery);
+    // A handler that returns no promise is settled at once: no promise or turn per message for it.
+    let handled: Promise<void> | void;
+    try {
+      handled = consumer.handler(delivery);
+    } catch (error) {
+      this.#settle(consumer, message, true, error);
+      return;
+    }
+    if (typeof (handled as PromiseLike<void> | undefined)?.then !== 'function') {
+      this.#settle(consumer, message, false);
+      return;
+    }
+    (handled as PromiseLike<void>).then(
+      () => this.#settle(consumer, message, false),
+      (error: unknown) => this.#settle(consumer, message, true, error),
+    );
   }
 
-  async #run(consumer: Consumer, message: StoredMessage, delivery: Delivery<unknown>): Promise<void> {
-    let failure: unknown;
-    let failed = false;
-    try {
-      await consumer.handler(delivery);
-    } catch (error) {
-      failed = true;
-      failure = error;
-    }
+  /** Acks `message`, or when its handler `failed` dead-letters or requeues it; frees the consumer's slot. */
+  #settle(consumer: Consumer, message: StoredMessage, failed: boolean, failure?: unknown): void {
     if (!failed) {
       this.metrics.acked(this.name);
     } else if (failure instanceof PoisonMessageError) {
@@ -193,7 +208,8 @@ export class MemoryGroup {
     this.#ready.release(message);
     consumer.inFlight--;
     if (consumer.closing && consumer.inFlight === 0) consumer.idle?.();
-    this.schedule();
+    // Settled inside the dispatch loop, the loop itself takes what is ready next.
+    if (!this.#dispatching) this.#schedule();
   }
 
   #kill(message: StoredMessage, reason: string): void {
