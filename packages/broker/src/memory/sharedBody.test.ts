@@ -96,12 +96,44 @@ describe('a JsonText property', () => {
     expect(listedBody('x')).toBe('x');
   });
 
-  it('is plain JSON only as a top-level property, copied through JSON elsewhere', () => {
-    expect(isPlainJson({ d: new JsonText('1') })).toBe(true);
-    expect(isPlainJson({ a: { d: new JsonText('1') } })).toBe(false);
-    expect(isPlainJson([new JsonText('1')])).toBe(false);
+  it('is read lazily only as a top-level property of a plain object, copied through JSON elsewhere', () => {
+    expect(isPlainJson({ d: new JsonText('1') })).toBe(false);
     expect(shareBody(new JsonText('[1,2]'))).toEqual([1, 2]);
     expect(shareBody({ list: [new JsonText('{"a":1}')] })).toEqual({ list: [{ a: 1 }] });
+    const nullProto = Object.assign(Object.create(null), { d: new JsonText('[3]') });
+    expect(shareBody(nullProto)).toEqual({ d: [3] });
+    // the key that would set a literal's prototype is copied through JSON, as an own property
+    const proto = JSON.parse('{"__proto__":{"x":1}}') as Record<string, unknown>;
+    proto.d = new JsonText('[4]');
+    const shared = shareBody(proto);
+    expect(Object.keys(shared)).toEqual(['__proto__', 'd']);
+    expect(Object.getPrototypeOf(shared)).toBe(Object.prototype);
+  });
+
+  it('keeps its text where no reflection sees it', () => {
+    const shared = shareBody({ id: 'a', d: new JsonText('{"x":1}') });
+    expect(Object.getOwnPropertySymbols(shared)).toEqual([]);
+    expect(Reflect.ownKeys(shared)).toEqual(['id', 'd']);
+    expect(Object.getPrototypeOf(shared)).toBe(Object.prototype);
+    expect(Object.assign({}, shared)).toStrictEqual({ id: 'a', d: { x: 1 } });
+  });
+
+  it('copies bodies of one key list whichever keys hold text, and any other value as JSON would', () => {
+    for (const body of [
+      { a: new JsonText('1'), b: 2 },
+      { a: 1, b: new JsonText('[2]') },
+      { a: new JsonText('"x"'), b: new JsonText('{"y":null}') },
+      { a: { n: 1 }, b: new JsonText('2') },
+    ]) {
+      const shared = shareBody(body);
+      expect(Object.isFrozen(shared)).toBe(true);
+      expect(shared).toStrictEqual(JSON.parse(JSON.stringify(body)));
+    }
+    // one value JSON copies differently: the whole body is copied, nothing of the publisher's frozen
+    const meta = { n: 1 };
+    const body = { meta, at: new Date(0), d: new JsonText('[5]') };
+    expect(shareBody(body)).toStrictEqual({ meta: { n: 1 }, at: '1970-01-01T00:00:00.000Z', d: [5] });
+    expect(Object.isFrozen(meta)).toBe(false);
   });
 
   it('that is not JSON throws a PoisonMessageError where it is read, and is listed as text', () => {
