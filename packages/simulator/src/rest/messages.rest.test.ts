@@ -60,6 +60,9 @@ describe('REST messages', () => {
     expect(await file.text()).toBe('hello file');
     const event = await client.dispatch('MESSAGE_CREATE');
     expect(event.d.attachments).toHaveLength(2);
+    // Discord writes a guild message's guild_id last; gateways (ours) look for it there first
+    expect(Object.keys(event.d).at(-1)).toBe('guild_id');
+    expect(event.d.member).toBeDefined();
   });
 
   it('a multipart body with broken payload_json → 50109', async () => {

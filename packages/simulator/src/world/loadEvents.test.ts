@@ -55,7 +55,7 @@ describe('buildLoadEvent', () => {
             content: d.content as string,
             timestamp,
           }),
-          { guild_id: guild.guild.id, member: memberJson(record) },
+          { member: memberJson(record), guild_id: guild.guild.id },
         );
       case 'TYPING_START':
         return {

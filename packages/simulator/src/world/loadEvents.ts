@@ -75,7 +75,7 @@ const MESSAGE_TEMPLATE = jsonTemplate(
       content: JSON_GAP,
       timestamp: JSON_GAP,
     }),
-    { guild_id: JSON_GAP, member: JSON_GAP },
+    { member: JSON_GAP, guild_id: JSON_GAP },
   ),
 );
 /** The message template before and after `content` (its fourth gap). */
@@ -146,7 +146,7 @@ export function buildLoadEvent(
   switch (kind) {
     case 'MESSAGE_CREATE': {
       const head = fillJson(MESSAGE_HEAD, idText(ids.next()), channel, userJson(user));
-      const tail = fillJson(MESSAGE_TAIL, `"${timestamp}"`, guildId, `${memberJsonOpen(record)}}`);
+      const tail = fillJson(MESSAGE_TAIL, `"${timestamp}"`, `${memberJsonOpen(record)}}`, guildId);
       return new MessageJsonText(user.id, head, CONTENT_TEXTS[random.int(CONTENT_TEXTS.length)]!, tail);
     }
     case 'TYPING_START':

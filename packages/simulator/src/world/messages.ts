@@ -122,7 +122,6 @@ export function bulkDeleteMessages(world: World, channel: ChannelRecord, message
   });
 }
 
-/** The gateway's message: `guild_id`, the author's `member`, and `member` on each mentioned user. */
 /** A message event to its channel's audience: the guild's bots, or the DM's bot (shard 0, no guild_id). */
 function dispatchInChannel(
   world: World,
@@ -136,18 +135,22 @@ function dispatchInChannel(
   } else world.dispatcher.toGuild(channel.guild_id, t, data);
 }
 
+/**
+ * The gateway's message: the author's `member`, `member` on each mentioned user, and `guild_id`
+ * last, where Discord writes it (captured MESSAGE_CREATE payloads end `"attachments":[],"guild_id":…}`).
+ */
 function gatewayMessage(world: World, channel: ChannelRecord, message: APIMessage) {
   const guild = world.store.guilds.get(channel.guild_id);
   const author = guild?.members.get(message.author.id);
   const member = author && memberJson(author);
   return {
     ...message,
-    guild_id: channel.guild_id,
     ...(member ? { member } : {}),
     mentions: message.mentions.map((user) => {
       const mentioned = guild?.members.get(user.id);
       return mentioned ? { ...user, member: memberJson(mentioned) } : user;
     }),
+    guild_id: channel.guild_id,
   };
 }
 
