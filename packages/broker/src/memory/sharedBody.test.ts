@@ -134,6 +134,12 @@ describe('a JsonText property', () => {
     const body = { meta, at: new Date(0), d: new JsonText('[5]') };
     expect(shareBody(body)).toStrictEqual({ meta: { n: 1 }, at: '1970-01-01T00:00:00.000Z', d: [5] });
     expect(Object.isFrozen(meta)).toBe(false);
+    // the shape still copies lazily when its values are plain again
+    const text = new JsonText('[6]');
+    const parse = vi.spyOn(text, 'value');
+    const lazy = shareBody({ meta: { n: 2 }, at: 'then', d: text });
+    expect(parse).not.toHaveBeenCalled();
+    expect(lazy.d).toEqual([6]);
   });
 
   it('that is not JSON throws a PoisonMessageError where it is read, and is listed as text', () => {

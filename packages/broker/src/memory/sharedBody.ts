@@ -86,14 +86,16 @@ function lazyCopy(body: unknown): Record<string, unknown> | undefined {
     return undefined;
   const record = body as Record<string, unknown>;
   const keys = Object.keys(record);
-  const known = lazyShapes.find((shape) => sameKeys(shape.keys, keys))?.copy(record);
-  if (known) return known;
-  // A new shape, or a known one whose texts are held by other keys this time.
+  const known = knownShape(keys);
+  const copy = known?.copy(record);
+  if (copy) return copy;
   const texts = keys.filter((key) => record[key] instanceof JsonText);
   if (texts.length === 0 || keys.includes('__proto__')) return undefined;
-  const shape = { keys, copy: compileLazyCopier(keys, new Set(texts)) };
-  const stale = lazyShapes.findIndex((known) => sameKeys(known.keys, keys));
-  if (stale !== -1) lazyShapes.splice(stale, 1);
+  // Texts held by other keys this time make a new shape; the same texts with a value that is not
+  // plain JSON do not (the JSON copy takes the body).
+  if (known && sameKeys(known.texts, texts)) return undefined;
+  const shape = { keys, texts, copy: compileLazyCopier(keys, new Set(texts)) };
+  if (known) lazyShapes.splice(lazyShapes.indexOf(known), 1);
   lazyShapes.unshift(shape);
   if (lazyShapes.length > MAX_LAZY_SHAPES) lazyShapes.pop();
   return shape.copy(record) ?? undefined;
@@ -102,9 +104,21 @@ function lazyCopy(body: unknown): Record<string, unknown> | undefined {
 /** A shape's copier: the copy, or null when a property does not fit the shape. */
 type LazyCopier = (body: Record<string, unknown>) => Record<string, unknown> | null;
 
+interface LazyShape {
+  keys: readonly string[];
+  /** The keys holding text, in key order. */
+  texts: readonly string[];
+  copy: LazyCopier;
+}
+
 /** The shapes seen lately, the newest first (a publisher has a few: an envelope with or without a guild). */
-const lazyShapes: { keys: readonly string[]; copy: LazyCopier }[] = [];
+const lazyShapes: LazyShape[] = [];
 const MAX_LAZY_SHAPES = 32;
+
+function knownShape(keys: readonly string[]): LazyShape | undefined {
+  for (const shape of lazyShapes) if (sameKeys(shape.keys, keys)) return shape;
+  return undefined;
+}
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
