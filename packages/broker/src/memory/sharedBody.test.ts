@@ -116,6 +116,9 @@ describe('a JsonText property', () => {
     expect(Reflect.ownKeys(shared)).toEqual(['id', 'd']);
     expect(Object.getPrototypeOf(shared)).toBe(Object.prototype);
     expect(Object.assign({}, shared)).toStrictEqual({ id: 'a', d: { x: 1 } });
+    expect((Object.create(shared) as { d: unknown }).d).toBe(shared.d);
+    const read = Object.getOwnPropertyDescriptor(shared, 'd')!.get!;
+    expect(() => read.call({})).toThrow(/"d" read from an object that is not a shared body/);
   });
 
   it('copies bodies of one key list whichever keys hold text, and any other value as JSON would', () => {

@@ -238,8 +238,12 @@ function lazyProperty(key: string): LazyProperty {
       }
     }
     function read(this: object): unknown {
+      // `this` is the copy, or an object inheriting from it (`Object.create(body)`).
+      let holder: object | null = this;
+      while (holder !== null && Slot.textOf(holder) === undefined) holder = Object.getPrototypeOf(holder);
+      if (holder === null) throw new TypeError(`"${key}" read from an object that is not a shared body`);
       try {
-        return parsedValue(Slot.textOf(this)!);
+        return parsedValue(Slot.textOf(holder)!);
       } catch (error) {
         throw new PoisonMessageError(`body is not JSON: ${reasonOf(error)}`, { cause: error });
       }
