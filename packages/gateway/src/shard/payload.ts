@@ -148,9 +148,6 @@ function keyName(bytes: Buffer, start: number, end: number): 'op' | 's' | 't' | 
   return end - start === 2 && bytes[start] === 0x6f && bytes[start + 1] === 0x70 ? 'op' : undefined;
 }
 
-const ID_KEY = Buffer.from('id');
-const GUILD_ID_KEY = Buffer.from('guild_id');
-
 /**
  * The guild of a dispatch whose `d` is the JSON object `bytes[start, end)`, read as `guildIdOf` reads
  * a parsed `d`: the string value of its top-level `id` or `guild_id`, or undefined (absent, not a
@@ -159,7 +156,7 @@ const GUILD_ID_KEY = Buffer.from('guild_id');
  */
 export function guildIdOfText(t: string, bytes: Buffer, start = 0, end = bytes.length): string | undefined {
   const own = t === 'GUILD_CREATE' || t === 'GUILD_UPDATE' || t === 'GUILD_DELETE';
-  return topLevelString(bytes, start, end, own ? ID_KEY : GUILD_ID_KEY);
+  return topLevelString(bytes, start, end, own ? 'id' : 'guild_id');
 }
 
 /**
@@ -170,7 +167,7 @@ export function guildIdOfText(t: string, bytes: Buffer, start = 0, end = bytes.l
  * met counts; a key at depth 1 is one of the object's own. The last of two equal keys wins, as in
  * `JSON.parse`.
  */
-function topLevelString(bytes: Buffer, start: number, end: number, key: Buffer): string | undefined {
+function topLevelString(bytes: Buffer, start: number, end: number, key: string): string | undefined {
   if (bytes[start] !== OPEN_BRACE) return undefined;
   let depth = 0;
   // The string met just before (the next one in document order): a key's value when it follows it.
@@ -181,7 +178,8 @@ function topLevelString(bytes: Buffer, start: number, end: number, key: Buffer):
     if (c === QUOTE) {
       const open = stringStart(bytes, start, at);
       if (open === -1) return undefined;
-      if (depth === 1 && bytes[at + 1] === COLON && sameBytes(bytes, open + 1, at, key)) {
+      const isKey = depth === 1 && bytes[at + 1] === COLON && at - open - 1 === key.length;
+      if (isKey && sameAscii(key, bytes, open + 1)) {
         return nextStart === at + 2 ? unescapedString(bytes, nextStart + 1, nextEnd) : undefined;
       }
       nextStart = open;
@@ -198,12 +196,6 @@ function stringStart(bytes: Buffer, from: number, end: number): number {
   for (let at = end - 1; at > from; at--)
     if (bytes[at] === QUOTE && !(bytes[at - 1] === BACKSLASH && escaped(bytes, at))) return at;
   return -1;
-}
-
-function sameBytes(bytes: Buffer, start: number, end: number, expected: Buffer): boolean {
-  if (end - start !== expected.length) return false;
-  for (let i = 0; i < expected.length; i++) if (bytes[start + i] !== expected[i]) return false;
-  return true;
 }
 
 /** The text of the JSON string content `bytes[start, end)`; undefined when it holds an escape. */
